@@ -1,0 +1,60 @@
+# make run   - install, migrate the SQLite database, load the demo organisation, serve
+# make test  - lint and the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+# make bench - the scale benchmark (bench/)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+DEMO_PASSWORD := roadmap-demo-2027
+
+.PHONY: run test lint format bench install install-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: export FLASK_CONFIG ?= DevelopmentConfig
+run: $(VENV)/.installed
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed demo --if-empty
+	@echo ""
+	@echo "Roadmap alignment is at http://127.0.0.1:$(PORT)/"
+	@echo "Demo logins (password $(DEMO_PASSWORD)):"
+	@echo "  admin@example.com    admin"
+	@echo "  planner@example.com  planner"
+	@echo "  dev@example.com      contributor"
+	@echo "  lead@example.com     viewer"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	env -u TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on $$TEST_DATABASE_URL =="; \
+		$(BIN)/pytest; \
+	fi
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench

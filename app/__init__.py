@@ -1,0 +1,80 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+import config as config_module
+from app.extensions import csrf, db, limiter, login_manager, migrate
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config_class: type = config_module.Config) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY") and not (app.debug or app.testing):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it to a long random string before serving in production."
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from app import audit  # noqa: F401  (registers the audit listener)
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    _register_request_hooks(app)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.permissions import can
+
+    @app.context_processor
+    def _permissions():
+        from flask_login import current_user
+
+        return {"can": lambda action, obj=None: can(current_user, action, obj)}
+
+    @app.after_request
+    def _commit_and_secure(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not app.debug and not app.testing:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        db.session.rollback()
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify(error=exc.name, message=exc.description), exc.code
+        return render_template("error.html", error=exc), exc.code

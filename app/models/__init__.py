@@ -1,0 +1,23 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from app.models.audit import AuditEvent
+from app.models.conflict import ConflictDecision
+from app.models.item import Dependency, Item
+from app.models.period import Period
+from app.models.status import StatusUpdate
+from app.models.team import Team, TeamCapacity
+from app.models.user import ROLES, TeamMembership, User
+
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "ConflictDecision",
+    "Dependency",
+    "Item",
+    "Period",
+    "StatusUpdate",
+    "Team",
+    "TeamCapacity",
+    "TeamMembership",
+    "User",
+]

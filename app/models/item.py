@@ -1,0 +1,111 @@
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.extensions import db
+from app.models.period import Period
+from app.models.team import Team
+
+STATUSES = ("proposed", "committed", "in_progress", "done", "cancelled")
+ACTIVE_STATUSES = ("proposed", "committed", "in_progress")
+HEALTHS = ("on_track", "at_risk", "off_track")
+COMMITMENTS = ("requested", "committed", "declined")
+PRIORITIES = ("P0", "P1", "P2", "P3")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Item(db.Model):
+    """One roadmap entry of one team: a feature (product team) or platform work."""
+
+    __tablename__ = "item"
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 0 AND 3", name="priority"),
+        CheckConstraint("estimate IS NULL OR estimate >= 0", name="estimate"),
+        CheckConstraint(
+            "(start_period_id IS NULL) = (end_period_id IS NULL)", name="periods_both_or_neither"
+        ),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("health", HEALTHS), name="health"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    priority: Mapped[int] = mapped_column(SmallInteger, index=True)
+    start_period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id"), index=True)
+    end_period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id"), index=True)
+    estimate: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), index=True, default="proposed")
+    health: Mapped[str] = mapped_column(String(10), index=True, default="on_track")
+    owner: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    team: Mapped[Team] = relationship()
+    start_period: Mapped[Period | None] = relationship(foreign_keys=[start_period_id])
+    end_period: Mapped[Period | None] = relationship(foreign_keys=[end_period_id])
+
+    @property
+    def priority_name(self) -> str:
+        return PRIORITIES[self.priority]
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def scheduled(self) -> bool:
+        return self.start_period_id is not None
+
+    def __repr__(self) -> str:
+        return f"<Item {self.key}>"
+
+
+class Dependency(db.Model):
+    """"`dependent` needs `dependency`", with the providing team's commitment."""
+
+    __tablename__ = "dependency"
+    __table_args__ = (
+        UniqueConstraint("dependent_id", "dependency_id"),
+        CheckConstraint("dependent_id <> dependency_id", name="not_self"),
+        CheckConstraint(_in("commitment", COMMITMENTS), name="commitment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dependent_id: Mapped[int] = mapped_column(
+        ForeignKey("item.id", ondelete="CASCADE"), index=True
+    )
+    dependency_id: Mapped[int] = mapped_column(
+        ForeignKey("item.id", ondelete="CASCADE"), index=True
+    )
+    needed_by_period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id"), index=True)
+    commitment: Mapped[str] = mapped_column(String(10), default="requested")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    dependent: Mapped[Item] = relationship(foreign_keys=[dependent_id])
+    dependency: Mapped[Item] = relationship(foreign_keys=[dependency_id])
+    needed_by: Mapped[Period | None] = relationship()

@@ -1,0 +1,221 @@
+"""Shared fixtures: one app and schema per test session, one rolled-back
+transaction per test, factories, a query counter and signed-in clients.
+
+Set TEST_DATABASE_URL (postgresql+psycopg://...) to run the same suite on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Dependency, Item, Period, Team, TeamCapacity, TeamMembership, User
+from config import TestingConfig
+
+TEST_PASSWORD = "correct-horse-battery"
+_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
+
+
+class _ConnectionBoundSession(Session):
+    """Every statement goes through the test's connection, whatever the model."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestingConfig)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside a transaction that is rolled back after the test.
+
+    Commits made by the code under test only release a savepoint."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _ConnectionBoundSession,
+            }
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+    # the limiter's memory storage would otherwise carry failed logins across tests
+    from app.extensions import limiter
+
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def count_queries(db):
+    """Use as a context manager: `with count_queries() as counted: ...; counted.n`."""
+
+    class Counter:
+        n = 0
+
+    def _count(*_args, **_kwargs):
+        Counter.n += 1
+
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        Counter.n = 0
+        engine = _db.engine
+        event.listen(engine, "before_cursor_execute", _count)
+        try:
+            yield Counter
+        finally:
+            event.remove(engine, "before_cursor_execute", _count)
+
+    return counting
+
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_period(db):
+    def make(name: str | None = None, year: int = 2027, quarter: int = 1) -> Period:
+        starts = {1: (1, 1), 2: (4, 1), 3: (7, 1), 4: (10, 1)}
+        ends = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+        period = Period(
+            name=name or f"{year} Q{quarter}",
+            start_date=date(year, *starts[quarter]),
+            end_date=date(year, *ends[quarter]),
+        )
+        db.session.add(period)
+        db.session.flush()
+        return period
+
+    return make
+
+
+@pytest.fixture
+def make_team(db):
+    def make(slug: str | None = None, kind: str = "platform", **fields) -> Team:
+        slug = slug or f"t{next(_seq)}"
+        team = Team(slug=slug, name=fields.pop("name", slug.title()), kind=kind, **fields)
+        db.session.add(team)
+        db.session.flush()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_capacity(db):
+    def make(team: Team, period: Period, person_weeks: float) -> TeamCapacity:
+        capacity = TeamCapacity(team_id=team.id, period_id=period.id, person_weeks=person_weeks)
+        db.session.add(capacity)
+        db.session.flush()
+        return capacity
+
+    return make
+
+
+@pytest.fixture
+def make_item(db, make_team):
+    def make(team: Team | None = None, **fields) -> Item:
+        team = team or make_team()
+        team.item_seq += 1
+        start = fields.pop("start", None)
+        end = fields.pop("end", start)
+        item = Item(
+            key=fields.pop("key", f"{team.key_prefix}-{team.item_seq}"),
+            team_id=team.id,
+            title=fields.pop("title", f"Item {team.item_seq}"),
+            priority=fields.pop("priority", 2),
+            start_period_id=start.id if start else None,
+            end_period_id=end.id if end else None,
+            status=fields.pop("status", "committed"),
+            health=fields.pop("health", "on_track"),
+            **fields,
+        )
+        db.session.add(item)
+        db.session.flush()
+        return item
+
+    return make
+
+
+@pytest.fixture
+def make_dependency(db):
+    def make(dependent: Item, dependency: Item, **fields) -> Dependency:
+        needed_by = fields.pop("needed_by", None)
+        dep = Dependency(
+            dependent_id=dependent.id,
+            dependency_id=dependency.id,
+            needed_by_period_id=needed_by.id if needed_by else None,
+            commitment=fields.pop("commitment", "requested"),
+            **fields,
+        )
+        db.session.add(dep)
+        db.session.flush()
+        return dep
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str = "viewer", email: str | None = None, teams=(), active=True) -> User:
+        user = User(
+            email=email or f"user{next(_seq)}@example.com",
+            name="Test User",
+            role=role,
+            active=active,
+            password_hash=_PASSWORD_HASH,
+        )
+        db.session.add(user)
+        db.session.flush()
+        for team in teams:
+            db.session.add(TeamMembership(user_id=user.id, team_id=team.id))
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client without going through the form."""
+
+    def sign_in(user: User):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return sign_in
