@@ -32,14 +32,20 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 @event.listens_for(Engine, "connect")
 def _sqlite_connect(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys and let SQLAlchemy, not the driver, run transactions
-    (so savepoints and rollbacks behave as on PostgreSQL)."""
+    """SQLite: enforce foreign keys, let readers run beside a writer (WAL), and let
+    SQLAlchemy, not the driver, run transactions (so savepoints and rollbacks behave
+    as on PostgreSQL)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
+    """SQLite: take the write lock when the transaction starts. A transaction that
+    read first and wrote later could otherwise deadlock with another one and fail
+    with "database is locked"; this way the second simply waits its turn."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

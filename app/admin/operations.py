@@ -1,0 +1,254 @@
+"""What administration does to the data: accounts, teams and periods.
+
+Plain functions that check the rules, mutate, flush and never commit; the request
+(or the CLI command) commits once. Each refuses bad input with an `AdminError`
+before changing anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import ROLES, Period, Team, TeamMembership, User
+from app.models.team import TEAM_KINDS
+from app.models.user import MIN_PASSWORD_LENGTH
+
+SLUG_PATTERN = r"^[a-z0-9-]{2,20}$"
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+QUARTERS = (((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31)))
+
+
+class AdminError(ValueError):
+    """A change that the rules refuse. The message is for the user; `field` names the
+    form field it concerns, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_name(name: str, what: str, longest: int) -> None:
+    if not name.strip():
+        raise AdminError(f"A {what} needs a name.", "name")
+    if len(name.strip()) > longest:
+        raise AdminError(f"A {what} name has at most {longest} characters.", "name")
+
+
+# Users
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AdminError(f"{email.strip()!r} is not a valid e-mail address.", "email") from exc
+
+
+def teams_by_slug(slugs: Iterable[str]) -> list[Team]:
+    wanted = list(dict.fromkeys(slugs))
+    found = {t.slug: t for t in db.session.scalars(select(Team).where(Team.slug.in_(wanted)))}
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise AdminError(f"Unknown team: {', '.join(unknown)}.", "teams")
+    return [found[slug] for slug in wanted]
+
+
+def _check_role(role: str, teams: list[Team]) -> None:
+    if role not in ROLES:
+        raise AdminError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.", "role")
+    if role == "contributor" and not teams:
+        raise AdminError("A contributor must belong to at least one team.", "teams")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AdminError(
+            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", "password"
+        )
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    )
+
+
+def _check_keeps_an_admin(user: User) -> None:
+    if user.role == "admin" and user.active and _other_active_admins(user) == 0:
+        raise AdminError(f"{user.email} is the last active admin; make another admin first.")
+
+
+def _set_teams(user: User, teams: list[Team]) -> None:
+    wanted = {team.id for team in teams}
+    for membership in list(user.memberships):
+        if membership.team_id not in wanted:
+            user.memberships.remove(membership)
+    for team_id in sorted(wanted - user.team_ids):
+        user.memberships.append(TeamMembership(team_id=team_id))
+
+
+def create_user(
+    *, email: str, role: str, password: str, teams: list[Team], name: str = ""
+) -> User:
+    email = normalise_email(email)
+    if len(name.strip()) > 120:
+        raise AdminError("A name has at most 120 characters.", "name")
+    _check_role(role, teams)
+    _check_password(password)
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise AdminError(f"An account with the e-mail {email} already exists.", "email")
+    user = User(email=email, name=name.strip(), role=role, active=True)
+    user.set_password(password)
+    _set_teams(user, teams)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    user: User, *, role: str, teams: list[Team], name: str, password: str | None = None
+) -> None:
+    if len(name.strip()) > 120:
+        raise AdminError("A name has at most 120 characters.", "name")
+    _check_role(role, teams)
+    if password:
+        _check_password(password)
+    if role != "admin":
+        _check_keeps_an_admin(user)
+    user.role = role
+    user.name = name.strip()
+    _set_teams(user, teams)
+    if password:
+        user.set_password(password)
+    db.session.flush()
+
+
+def set_user_active(user: User, active: bool, *, actor: User | None) -> None:
+    """Deactivate or reactivate an account. Nobody deactivates themself, and the last
+    active admin stays."""
+    if not active:
+        if actor is not None and actor.id == user.id:
+            raise AdminError("You cannot deactivate your own account.")
+        _check_keeps_an_admin(user)
+    user.active = active
+    db.session.flush()
+
+
+# Teams
+
+
+def _check_team(name: str, kind: str, default_capacity: float | None) -> None:
+    _check_name(name, "team", 120)
+    if kind not in TEAM_KINDS:
+        raise AdminError(f"Unknown kind {kind!r}: choose platform or product.", "kind")
+    if default_capacity is not None and not default_capacity >= 0:
+        raise AdminError("Capacity is zero or more person-weeks, or empty.", "default_capacity")
+
+
+def create_team(*, slug: str, name: str, kind: str, default_capacity: float | None) -> Team:
+    if not re.match(SLUG_PATTERN, slug):
+        raise AdminError(
+            "A slug is 2 to 20 lowercase letters, digits or hyphens.", "slug"
+        )
+    _check_team(name, kind, default_capacity)
+    if db.session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
+        raise AdminError(f"The slug {slug!r} is already taken.", "slug")
+    team = Team(slug=slug, name=name.strip(), kind=kind, default_capacity=default_capacity)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def update_team(team: Team, *, name: str, kind: str, default_capacity: float | None) -> None:
+    _check_team(name, kind, default_capacity)
+    team.name = name.strip()
+    team.kind = kind
+    team.default_capacity = default_capacity
+    db.session.flush()
+
+
+# Periods
+
+
+def _span(period: Period) -> str:
+    return f"{period.name} ({period.start_date.isoformat()} to {period.end_date.isoformat()})"
+
+
+def _period_problems(
+    name: str, start: date, end: date, existing: Iterable[Period]
+) -> list[tuple[str, str]]:
+    """(field, message) for each rule that a new or changed period would break."""
+    problems = []
+    if start > end:
+        problems.append(("end_date", "The end date comes before the start date."))
+    for other in existing:
+        if other.name.lower() == name.lower():
+            problems.append(("name", f"A period named {other.name} already exists."))
+        elif other.start_date <= end and start <= other.end_date:
+            problems.append(("start_date", f"{name} would overlap {_span(other)}."))
+    return problems
+
+
+def _periods_except(period: Period | None) -> list[Period]:
+    query = select(Period).order_by(Period.start_date)
+    if period is not None:
+        query = query.where(Period.id != period.id)
+    return list(db.session.scalars(query))
+
+
+def _check_period(name: str, start: date, end: date, existing: Iterable[Period]) -> None:
+    _check_name(name, "period", 40)
+    problems = _period_problems(name.strip(), start, end, existing)
+    if problems:
+        field, message = problems[0]
+        raise AdminError(message, field)
+
+
+def create_period(*, name: str, start: date, end: date) -> Period:
+    _check_period(name, start, end, _periods_except(None))
+    period = Period(name=name.strip(), start_date=start, end_date=end)
+    db.session.add(period)
+    db.session.flush()
+    return period
+
+
+def update_period(period: Period, *, name: str, start: date, end: date) -> None:
+    _check_period(name, start, end, _periods_except(period))
+    period.name = name.strip()
+    period.start_date = start
+    period.end_date = end
+    db.session.flush()
+
+
+def create_quarters(year: int) -> list[Period]:
+    """The four calendar quarters of `year`, "2027 Q1" to "2027 Q4": all of them, or
+    none when any would clash with an existing period."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise AdminError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.", "year")
+    quarters = [
+        Period(name=f"{year} Q{n}", start_date=date(year, *start), end_date=date(year, *end))
+        for n, (start, end) in enumerate(QUARTERS, start=1)
+    ]
+    existing = _periods_except(None)
+    problems = [
+        message
+        for quarter in quarters
+        for _field, message in _period_problems(
+            quarter.name, quarter.start_date, quarter.end_date, existing
+        )
+    ]
+    if problems:
+        raise AdminError(
+            f"No quarters of {year} were created: {' '.join(dict.fromkeys(problems))}", "year"
+        )
+    db.session.add_all(quarters)
+    db.session.flush()
+    return quarters

@@ -1,0 +1,1 @@
+from .snapshot import Decision, Dependency, Item, Period, PlanSnapshot, Team

@@ -1,0 +1,121 @@
+"""`flask conflicts`: the conflict report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+import click
+from sqlalchemy import select
+
+from app.alignment.conflict import SEVERITIES
+from app.extensions import db
+from app.models import Period, Team
+from app.plan_store import analyze_plan
+
+EXIT_CRITICAL = 3
+CSV_COLUMNS = (
+    "type",
+    "severity",
+    "items",
+    "teams",
+    "period",
+    "message",
+    "suggestions",
+    "fingerprint",
+    "state",
+)
+
+
+@click.command("conflicts")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Analyse as at the start of this day (UTC), YYYY-MM-DD. Default: now.",
+)
+@click.option("--team", "team_slug", metavar="SLUG", help="Only conflicts involving this team.")
+@click.option("--period", "period_name", metavar="NAME", help='Only this period, e.g. "2027 Q1".')
+@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def conflicts_command(
+    as_of: datetime | None,
+    team_slug: str | None,
+    period_name: str | None,
+    severity: str | None,
+    fmt: str,
+) -> None:
+    """Report the plan's conflicts.
+
+    Exits 0 when no open critical conflict remains (accepted risks do not count),
+    3 when one does, 2 on bad arguments.
+    """
+    if (
+        team_slug is not None
+        and db.session.scalar(select(Team.id).where(Team.slug == team_slug)) is None
+    ):
+        raise click.BadParameter(f'unknown team "{team_slug}"', param_hint="--team")
+    if (
+        period_name is not None
+        and db.session.scalar(select(Period.id).where(Period.name == period_name)) is None
+    ):
+        raise click.BadParameter(f'unknown period "{period_name}"', param_hint="--period")
+
+    conflicts = analyze_plan(as_of).conflicts
+    if team_slug is not None:
+        conflicts = [c for c in conflicts if team_slug in c.teams]
+    if period_name is not None:
+        conflicts = [c for c in conflicts if c.period == period_name]
+    if severity is not None:
+        conflicts = [c for c in conflicts if c.severity == severity]
+
+    rows = [c.to_dict() for c in conflicts]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif fmt == "csv":
+        click.echo(_csv(rows), nl=False)
+    else:
+        click.echo(_table(rows))
+
+    if any(c.severity == "critical" and c.state != "accepted" for c in conflicts):
+        raise SystemExit(EXIT_CRITICAL)
+
+
+def _csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
+            for c in CSV_COLUMNS
+        )
+    return out.getvalue()
+
+
+def _table(rows: list[dict]) -> str:
+    if not rows:
+        return "No conflicts."
+    lines = []
+    for level in SEVERITIES:
+        group = [r for r in rows if r["severity"] == level]
+        if not group:
+            continue
+        lines.append(f"{level.upper()} ({len(group)})")
+        for row in group:
+            state = "" if row["state"] == "open" else f" [{row['state']}]"
+            period = f" {row['period']}" if row["period"] else ""
+            lines.append(f"  {row['type']:<23} {', '.join(row['items'])}{period}{state}")
+            lines.append(f"      {row['message']}")
+            if row["suggestions"]:
+                lines.append(f"      -> {row['suggestions'][0]}")
+        lines.append("")
+    return "\n".join(lines).rstrip()

@@ -1,0 +1,168 @@
+"""Builds plans with `flask seed scale` and measures, as medians over several runs
+in one process:
+
+- floor_s: the rows the snapshot needs, read with the database driver alone;
+- load_s: app.plan_store building the snapshot;
+- analysis_s: the full analysis with every derived view;
+- queries: statements the load issues.
+
+SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set (its tables are
+dropped and re-created). Writes bench/results/latest.json.
+
+    python -m bench [--sizes 5000,50000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+
+
+def _flask(database_url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "DevelopmentConfig"}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from config import _database_url
+
+    engine = create_engine(_database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _median_time(fn, runs: int) -> tuple[float, object]:
+    times = []
+    result = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
+    from sqlalchemy import event
+
+    import config
+    from app import create_app
+    from app.alignment import analyze
+    from app.extensions import db
+    from app.plan_store import load_snapshot
+    from bench.floor import Floor
+
+    print(f"[{db_name}] seeding {items} items ...", file=sys.stderr, flush=True)
+    _flask(database_url, "db", "upgrade")
+    _flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
+
+    class BenchConfig(config.DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        floor = Floor(db.engine.url)
+        floor_s, _rows = _median_time(floor.read, runs)
+        floor.close()
+
+        statements = []
+        listener = lambda *a, **k: statements.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        load_snapshot()
+        db.session.rollback()
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+        def load():
+            snapshot = load_snapshot()
+            db.session.rollback()
+            return snapshot
+
+        load_s, snapshot = _median_time(load, runs)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        analysis_s, _analysis = _median_time(lambda: analyze(snapshot, now), runs)
+        db.session.remove()
+        db.engine.dispose()
+    return {
+        "db": db_name,
+        "items": len(snapshot.items),
+        "dependencies": len(snapshot.dependencies),
+        "floor_s": round(floor_s, 4),
+        "load_s": round(load_s, 4),
+        "analysis_s": round(analysis_s, 4),
+        "queries": len(statements),
+    }
+
+
+def _table(results: list[dict]) -> str:
+    lines = [
+        f"{'db':<10} {'items':>7} {'deps':>8} {'floor_s':>8} {'load_s':>8} "
+        f"{'analysis_s':>10} {'queries':>7} {'(l+a)/floor':>11}"
+    ]
+    for r in results:
+        ratio = (r["load_s"] + r["analysis_s"]) / r["floor_s"] if r["floor_s"] else float("nan")
+        lines.append(
+            f"{r['db']:<10} {r['items']:>7} {r['dependencies']:>8} {r['floor_s']:>8.3f} "
+            f"{r['load_s']:>8.3f} {r['analysis_s']:>10.3f} {r['queries']:>7} {ratio:>11.2f}"
+        )
+    by_db: dict[str, list[dict]] = {}
+    for r in results:
+        by_db.setdefault(r["db"], []).append(r)
+    for db_name, rows in by_db.items():
+        rows.sort(key=lambda r: r["items"])
+        if len(rows) >= 2:
+            small, large = rows[0], rows[-1]
+            total = lambda r: r["load_s"] + r["analysis_s"]  # noqa: E731
+            lines.append(
+                f"{db_name}: growth {large['items']}/{small['items']} items: "
+                f"{total(large) / total(small):.1f}x (load+analysis), "
+                f"{large['floor_s'] / small['floor_s']:.1f}x (floor)"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--sizes", default="5000,50000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for items in sizes:
+            url = f"sqlite:///{Path(tmp) / f'bench_{items}.db'}"
+            results.append(measure("sqlite", url, items, args.runs))
+    pg_url = os.environ.get("BENCH_DATABASE_URL")
+    if pg_url:
+        for items in sizes:
+            _reset_postgres(pg_url)
+            results.append(measure("postgresql", pg_url, items, args.runs))
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"results": results}, indent=2) + "\n")
+    print(_table(results))
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
