@@ -34,11 +34,13 @@ def create_app(config_class: type = config_module.Config) -> Flask:
     login_manager.init_app(app)
 
     from app import audit  # noqa: F401  (registers the audit listener)
+    from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
 
     from app.cli import register_cli
 

@@ -16,6 +16,7 @@ from flask import has_request_context
 from flask_login import current_user
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import object_session
 
 from app.clock import utcnow
 from app.models import (
@@ -42,8 +43,11 @@ AUDITED = {
 }
 NOT_RECORDED = {"id", "version", "updated_at", "item_seq"}
 SECRET = {"password_hash"}
+_PENDING = "audit_pending"
 
-_cli_actor: ContextVar[tuple[int | None, str | None]] = ContextVar("cli_actor", default=(None, None))
+_cli_actor: ContextVar[tuple[int | None, str | None]] = ContextVar(
+    "cli_actor", default=(None, None)
+)
 
 
 @contextmanager
@@ -125,21 +129,33 @@ def record(session: Any, entity: str, entity_id: int | None, action: str, change
     _insert(session, [(entity, entity_id, action, changes)])
 
 
+def _queue(action: str, describe):
+    def listener(_mapper: Any, _connection: Any, target: Any) -> None:
+        changes = describe(target)
+        if action == "update" and not changes:
+            return
+        session = object_session(target)
+        session.info.setdefault(_PENDING, []).append(
+            (AUDITED[type(target)], target.id, action, changes)
+        )
+
+    return listener
+
+
+# Mapper events see every row the flush writes, cascaded deletes of orphans included.
+for _model in AUDITED:
+    event.listen(_model, "after_insert", _queue("create", _created))
+    event.listen(_model, "after_update", _queue("update", _updated))
+    event.listen(_model, "after_delete", _queue("delete", _deleted))
+
+
 @event.listens_for(Session, "after_flush")
 def _write_audit_events(session: Any, _flush_context: Any) -> None:
-    events = []
-    for action, objects, describe in (
-        ("create", session.new, _created),
-        ("update", session.dirty, _updated),
-        ("delete", session.deleted, _deleted),
-    ):
-        for obj in objects:
-            entity = AUDITED.get(type(obj))
-            if entity is None:
-                continue
-            changes = describe(obj)
-            if action == "update" and not changes:
-                continue
-            events.append((entity, obj.id, action, changes))
+    events = session.info.pop(_PENDING, None)
     if events:
         _insert(session, events)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Any) -> None:
+    session.info.pop(_PENDING, None)

@@ -43,8 +43,9 @@ def run_migrations_offline() -> None:
     from flask import current_app
 
     url = str(current_app.extensions["migrate"].db.engine.url).replace("%", "%%")
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      **CONFIGURE_ARGS)
+    context.configure(
+        url=url, target_metadata=target_metadata, literal_binds=True, **CONFIGURE_ARGS
+    )
     with context.begin_transaction():
         context.run_migrations()
 

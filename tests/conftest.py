@@ -10,6 +10,7 @@ import itertools
 from datetime import date
 
 import pytest
+from flask import g
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 from werkzeug.security import generate_password_hash
@@ -213,6 +214,7 @@ def login(client):
     """Sign a user in on the test client without going through the form."""
 
     def sign_in(user: User):
+        g.pop("_login_user", None)  # the test's app context outlives each request
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True

@@ -19,7 +19,7 @@ from app.models import ROLES, Period, Team, TeamMembership, User
 from app.models.team import TEAM_KINDS
 from app.models.user import MIN_PASSWORD_LENGTH
 
-SLUG_PATTERN = r"^[a-z0-9-]{2,20}$"
+SLUG_PATTERN = re.compile(r"[a-z0-9-]{2,20}")
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 QUARTERS = (((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31)))
 
@@ -59,7 +59,9 @@ def teams_by_slug(slugs: Iterable[str]) -> list[Team]:
     return [found[slug] for slug in wanted]
 
 
-def _check_role(role: str, teams: list[Team]) -> None:
+def _check_person(name: str, role: str, teams: list[Team]) -> None:
+    if len(name.strip()) > 120:
+        raise AdminError("A name has at most 120 characters.", "name")
     if role not in ROLES:
         raise AdminError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.", "role")
     if role == "contributor" and not teams:
@@ -68,21 +70,19 @@ def _check_role(role: str, teams: list[Team]) -> None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AdminError(
-            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", "password"
-        )
-
-
-def _other_active_admins(user: User) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
-    )
+        raise AdminError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", "password")
 
 
 def _check_keeps_an_admin(user: User) -> None:
-    if user.role == "admin" and user.active and _other_active_admins(user) == 0:
+    if user.role != "admin" or not user.active:
+        return
+    # Locked (on PostgreSQL), so that two admins cannot demote each other at once.
+    others = db.session.scalars(
+        select(User.id)
+        .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+        .with_for_update()
+    ).all()
+    if not others:
         raise AdminError(f"{user.email} is the last active admin; make another admin first.")
 
 
@@ -91,20 +91,23 @@ def _set_teams(user: User, teams: list[Team]) -> None:
     for membership in list(user.memberships):
         if membership.team_id not in wanted:
             user.memberships.remove(membership)
+            db.session.delete(membership)  # explicitly, so that the audit history sees it
     for team_id in sorted(wanted - user.team_ids):
         user.memberships.append(TeamMembership(team_id=team_id))
 
 
-def create_user(
-    *, email: str, role: str, password: str, teams: list[Team], name: str = ""
-) -> User:
+def check_new_user(*, email: str, role: str, teams: list[Team], name: str = "") -> str:
+    """Everything about a new account but its password; returns the e-mail as stored."""
     email = normalise_email(email)
-    if len(name.strip()) > 120:
-        raise AdminError("A name has at most 120 characters.", "name")
-    _check_role(role, teams)
-    _check_password(password)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise AdminError(f"An account with the e-mail {email} already exists.", "email")
+    _check_person(name, role, teams)
+    return email
+
+
+def create_user(*, email: str, role: str, password: str, teams: list[Team], name: str = "") -> User:
+    email = check_new_user(email=email, role=role, teams=teams, name=name)
+    _check_password(password)
     user = User(email=email, name=name.strip(), role=role, active=True)
     user.set_password(password)
     _set_teams(user, teams)
@@ -116,9 +119,7 @@ def create_user(
 def update_user(
     user: User, *, role: str, teams: list[Team], name: str, password: str | None = None
 ) -> None:
-    if len(name.strip()) > 120:
-        raise AdminError("A name has at most 120 characters.", "name")
-    _check_role(role, teams)
+    _check_person(name, role, teams)
     if password:
         _check_password(password)
     if role != "admin":
@@ -154,10 +155,8 @@ def _check_team(name: str, kind: str, default_capacity: float | None) -> None:
 
 
 def create_team(*, slug: str, name: str, kind: str, default_capacity: float | None) -> Team:
-    if not re.match(SLUG_PATTERN, slug):
-        raise AdminError(
-            "A slug is 2 to 20 lowercase letters, digits or hyphens.", "slug"
-        )
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise AdminError("A slug is 2 to 20 lowercase letters, digits or hyphens.", "slug")
     _check_team(name, kind, default_capacity)
     if db.session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
         raise AdminError(f"The slug {slug!r} is already taken.", "slug")
@@ -221,7 +220,21 @@ def create_period(*, name: str, start: date, end: date) -> Period:
 
 
 def update_period(period: Period, *, name: str, start: date, end: date) -> None:
-    _check_period(name, start, end, _periods_except(period))
+    """Rename or re-date a period. It keeps its place in the order, since items that
+    span periods rely on it."""
+    others = _periods_except(period)
+    _check_period(name, start, end, others)
+    passed = [
+        other.name
+        for other in others
+        if (other.start_date < period.start_date) != (other.start_date < start)
+    ]
+    if passed:
+        raise AdminError(
+            f"Periods keep their order: these dates would move {name.strip()} past "
+            f"{', '.join(passed)}.",
+            "start_date",
+        )
     period.name = name.strip()
     period.start_date = start
     period.end_date = end

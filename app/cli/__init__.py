@@ -1,9 +1,21 @@
 """Command-line groups, added to `flask --app wsgi ...`."""
 
+import click
 from flask import Flask
 
 
+class BadInput(click.ClickException):
+    """Input a command refuses: one line, "Error: ...", on stderr, and exit code 2."""
+
+    exit_code = 2
+
+
 def register_cli(app: Flask) -> None:
-    commands: list = []
+    from app.cli.periods import periods
+    from app.cli.plan import plan_cli
+    from app.cli.seed import seed_cli
+    from app.cli.users import users
+
+    commands: list = [users, periods, plan_cli, seed_cli]
     for command in commands:
         app.cli.add_command(command)

@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
 from app.models.period import Period
+from app.models.snapshot import SnapshotItem, WeeklySnapshot
 from app.models.status import StatusUpdate
 from app.models.team import Team, TeamCapacity
 from app.models.user import ROLES, TeamMembership, User
@@ -15,9 +16,11 @@ __all__ = [
     "Dependency",
     "Item",
     "Period",
+    "SnapshotItem",
     "StatusUpdate",
     "Team",
     "TeamCapacity",
     "TeamMembership",
     "User",
+    "WeeklySnapshot",
 ]

@@ -82,7 +82,7 @@ class Item(db.Model):
 
 
 class Dependency(db.Model):
-    """"`dependent` needs `dependency`", with the providing team's commitment."""
+    """ "`dependent` needs `dependency`", with the providing team's commitment."""
 
     __tablename__ = "dependency"
     __table_args__ = (
@@ -92,9 +92,7 @@ class Dependency(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dependent_id: Mapped[int] = mapped_column(
-        ForeignKey("item.id", ondelete="CASCADE"), index=True
-    )
+    dependent_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     dependency_id: Mapped[int] = mapped_column(
         ForeignKey("item.id", ondelete="CASCADE"), index=True
     )

@@ -1,6 +1,15 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -17,6 +26,7 @@ class StatusUpdate(db.Model):
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint("progress IS NULL OR progress BETWEEN 0 AND 100", name="progress"),
         Index("ix_status_update_item_id_at", "item_id", "at"),
+        UniqueConstraint("item_id", "submission"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,5 +42,7 @@ class StatusUpdate(db.Model):
     # The author's e-mail as written, kept when the account is gone or was never here.
     author: Mapped[str | None] = mapped_column(String(254))
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The form submission that wrote it: a resubmitted form writes nothing twice.
+    submission: Mapped[str | None] = mapped_column(String(36))
 
     item: Mapped[Item] = relationship()

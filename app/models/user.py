@@ -15,8 +15,9 @@ MIN_PASSWORD_LENGTH = 12
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'planner', 'contributor', 'viewer')",
-                                      name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'planner', 'contributor', 'viewer')", name="role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -65,4 +65,3 @@ def create_item(
     db.session.add(item)
     db.session.flush()
     return item
-

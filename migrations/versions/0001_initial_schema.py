@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 03:30:30.231275
+Create Date: 2026-11-27 03:46:31.667375
 
 """
 from alembic import op
@@ -61,6 +61,15 @@ def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_role'), ['role'], unique=False)
 
+    op.create_table('weekly_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('week', sa.String(length=8), nullable=False),
+    sa.Column('taken_at', sa.DateTime(), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('conflicts', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_snapshot')),
+    sa.UniqueConstraint('week', name=op.f('uq_weekly_snapshot_week'))
+    )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -130,6 +139,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_item_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_team_id'), ['team_id'], unique=False)
 
+    op.create_table('snapshot_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('snapshot_id', sa.Integer(), nullable=False),
+    sa.Column('item_key', sa.String(length=32), nullable=False),
+    sa.Column('team_slug', sa.String(length=20), nullable=False),
+    sa.Column('priority', sa.SmallInteger(), nullable=False),
+    sa.Column('start_period', sa.String(length=40), nullable=True),
+    sa.Column('end_period', sa.String(length=40), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('health', sa.String(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['snapshot_id'], ['weekly_snapshot.id'], name=op.f('fk_snapshot_item_snapshot_id_weekly_snapshot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_snapshot_item'))
+    )
+    with op.batch_alter_table('snapshot_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_snapshot_item_item_key'), ['item_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_snapshot_item_snapshot_id'), ['snapshot_id'], unique=False)
+
     op.create_table('team_capacity',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -191,12 +217,14 @@ def upgrade():
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('author', sa.String(length=254), nullable=True),
     sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('submission', sa.String(length=36), nullable=True),
     sa.CheckConstraint("health IN ('on_track', 'at_risk', 'off_track')", name=op.f('ck_status_update_health')),
     sa.CheckConstraint("status IN ('proposed', 'committed', 'in_progress', 'done', 'cancelled')", name=op.f('ck_status_update_status')),
     sa.CheckConstraint('progress IS NULL OR progress BETWEEN 0 AND 100', name=op.f('ck_status_update_progress')),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_status_update_author_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_status_update_item_id_item'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_status_update'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_status_update')),
+    sa.UniqueConstraint('item_id', 'submission', name=op.f('uq_status_update_item_id_submission'))
     )
     with op.batch_alter_table('status_update', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_status_update_author_id'), ['author_id'], unique=False)
@@ -232,6 +260,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_team_capacity_period_id'))
 
     op.drop_table('team_capacity')
+    with op.batch_alter_table('snapshot_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_snapshot_item_snapshot_id'))
+        batch_op.drop_index(batch_op.f('ix_snapshot_item_item_key'))
+
+    op.drop_table('snapshot_item')
     with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_item_team_id'))
         batch_op.drop_index(batch_op.f('ix_item_status'))
@@ -251,6 +284,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_actor_id'))
 
     op.drop_table('audit_event')
+    op.drop_table('weekly_snapshot')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
 

@@ -14,7 +14,10 @@ from app.planning.operations import PlanningError, allocate_key, create_item
 def test_keys_count_up_per_team(db, make_team):
     pay = make_team("pay")
     chk = make_team("chk", kind="product")
-    keys = [create_item(pay, title="A", priority=1).key, create_item(pay, title="B", priority=1).key]
+    keys = [
+        create_item(pay, title="A", priority=1).key,
+        create_item(pay, title="B", priority=1).key,
+    ]
     keys.append(create_item(chk, title="C", priority=0).key)
     assert keys == ["PAY-1", "PAY-2", "CHK-1"]
 

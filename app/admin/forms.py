@@ -1,0 +1,86 @@
+"""Admin forms check the shape of the input; app.admin.operations checks the rules."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from app.admin.operations import FIRST_YEAR, LAST_YEAR
+
+ROLE_CHOICES = [
+    SelectChoice("viewer", "Viewer: reads the roadmap and the dashboards"),
+    SelectChoice("contributor", "Contributor: updates the status of their teams' items"),
+    SelectChoice("planner", "Planner: plans quarters and resolves conflicts"),
+    SelectChoice("admin", "Admin: everything, including accounts, teams and periods"),
+]
+KIND_CHOICES = [SelectChoice("platform", "Platform team"), SelectChoice("product", "Product team")]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _slug(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class _UserFields(FlaskForm):
+    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
+    teams = SelectMultipleField("Teams", coerce=int)
+
+
+class NewUserForm(_UserFields):
+    email = EmailField(
+        "E-mail", filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class EditUserForm(_UserFields):
+    password = PasswordField("New password", validators=[Optional(), Length(max=200)])
+
+
+class _TeamFields(FlaskForm):
+    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired()])
+    default_capacity = FloatField(
+        "Default capacity (person-weeks per period)",
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+    )
+
+
+class NewTeamForm(_TeamFields):
+    slug = StringField("Slug", filters=[_slug], validators=[DataRequired()])
+
+
+class EditTeamForm(_TeamFields):
+    pass
+
+
+class PeriodForm(FlaskForm):
+    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    start_date = DateField("Start", validators=[InputRequired()])
+    end_date = DateField("End", validators=[InputRequired()])
+
+
+class QuartersForm(FlaskForm):
+    year = IntegerField(
+        "Year", validators=[InputRequired(), NumberRange(min=FIRST_YEAR, max=LAST_YEAR)]
+    )

@@ -1,0 +1,99 @@
+"""Every route, asked by every role: the answer must match the table below.
+
+A route that is not in the table fails the test, so each new blueprint states here
+who may use it. Requests carry no form data: a GET shows the page, a POST to an
+action runs it, a POST of an empty form to a form page is refused (400) unless the
+form is filled from the object being edited.
+"""
+
+import pytest
+from flask import g
+from sqlalchemy import func, select
+
+from app.models import AuditEvent
+
+ROLES = ("anonymous", "viewer", "contributor", "planner", "admin")
+
+
+def answers(anonymous, viewer, contributor, planner, admin):
+    return dict(zip(ROLES, (anonymous, viewer, contributor, planner, admin), strict=True))
+
+
+EVERYONE = answers(302, 200, 200, 200, 200)
+ADMIN_PAGE = answers(302, 403, 403, 403, 200)
+ADMIN_ACTION = answers(302, 403, 403, 403, 302)
+ADMIN_EMPTY_FORM = answers(302, 403, 403, 403, 400)
+
+EXPECTED = {
+    "auth.login": {
+        "GET": answers(200, 302, 302, 302, 302),
+        "POST": answers(400, 302, 302, 302, 302),
+    },
+    "auth.logout": {"POST": answers(302, 302, 302, 302, 302)},
+    "main.home": {"GET": EVERYONE},
+    "admin.users": {"GET": ADMIN_PAGE},
+    "admin.new_user": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
+    "admin.edit_user": {"GET": ADMIN_PAGE, "POST": ADMIN_ACTION},
+    "admin.deactivate_user": {"POST": ADMIN_ACTION},
+    "admin.reactivate_user": {"POST": ADMIN_ACTION},
+    "admin.teams": {"GET": ADMIN_PAGE},
+    "admin.new_team": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
+    "admin.edit_team": {"GET": ADMIN_PAGE, "POST": ADMIN_ACTION},
+    "admin.periods": {"GET": ADMIN_PAGE},
+    "admin.generate_quarters": {"POST": ADMIN_EMPTY_FORM},
+    "admin.new_period": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
+    "admin.edit_period": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_every_role_as_the_table_says(
+    app, db, client, login, make_user, make_team, make_period, role
+):
+    team = make_team("pay")
+    url_values = {
+        "user_id": make_user("viewer", email="target@example.com", teams=[team]).id,
+        "team_id": team.id,
+        "period_id": make_period().id,
+    }
+    user = None
+    if role != "anonymous":
+        user = make_user(role, teams=[team] if role == "contributor" else ())
+    db.session.commit()  # a refused request rolls the session back; keep these rows
+
+    rules = sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
+        key=lambda rule: rule.endpoint,
+    )
+    endpoints = {rule.endpoint for rule in rules}
+    assert not endpoints - EXPECTED.keys(), "routes missing from EXPECTED"
+    assert not EXPECTED.keys() - endpoints, "EXPECTED names routes that do not exist"
+
+    urls = app.url_map.bind("localhost")
+    wrong = []
+    for rule in rules:
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        assert sorted(EXPECTED[rule.endpoint]) == methods, rule.endpoint
+        path = urls.build(rule.endpoint, {arg: url_values[arg] for arg in rule.arguments})
+        for method in methods:
+            g.pop("_login_user", None)  # the test's app context outlives each request
+            with client.session_transaction() as session:
+                session.clear()
+            if user is not None:
+                login(user)
+            audit_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+            response = client.open(path, method=method)
+            expected = EXPECTED[rule.endpoint][method][role]
+            if response.status_code != expected:
+                wrong.append(f"{method} {path}: {response.status_code}, expected {expected}")
+            elif (
+                role == "anonymous"
+                and expected == 302
+                and not response.headers["Location"].startswith("/login")
+            ):
+                wrong.append(f"{method} {path}: sent to {response.headers['Location']}")
+            if expected == 403 or (role == "anonymous" and method == "POST"):
+                audit_after = db.session.scalar(select(func.count()).select_from(AuditEvent))
+                if audit_after != audit_before:
+                    wrong.append(f"{method} {path}: refused, yet wrote to the audit history")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
