@@ -11,8 +11,8 @@ from app.permissions import can
 
 # (endpoint, label, action the user needs)
 NAV = (
-    ("planning.roadmap", "Roadmap", "view"),
-    ("planning.capacity", "Capacity", "view"),
+    ("roadmap.index", "Roadmap", "view"),
+    ("roadmap.capacity", "Capacity", "view"),
     ("status.my_week", "My week", "update_status"),
     ("status.overview", "Status", "view"),
     ("dashboard.index", "Dashboard", "view"),
