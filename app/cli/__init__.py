@@ -11,11 +11,12 @@ class BadInput(click.ClickException):
 
 
 def register_cli(app: Flask) -> None:
+    from app.cli.conflicts import conflicts_command
     from app.cli.periods import periods
     from app.cli.plan import plan_cli
     from app.cli.seed import seed_cli
     from app.cli.users import users
 
-    commands: list = [users, periods, plan_cli, seed_cli]
+    commands: list = [users, periods, plan_cli, seed_cli, conflicts_command]
     for command in commands:
         app.cli.add_command(command)

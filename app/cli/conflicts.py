@@ -38,7 +38,7 @@ CSV_COLUMNS = (
 )
 @click.option("--team", "team_slug", metavar="SLUG", help="Only conflicts involving this team.")
 @click.option("--period", "period_name", metavar="NAME", help='Only this period, e.g. "2027 Q1".')
-@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
+@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity or worse.")
 @click.option(
     "--format",
     "fmt",
@@ -69,14 +69,8 @@ def conflicts_command(
     ):
         raise click.BadParameter(f'unknown period "{period_name}"', param_hint="--period")
 
-    conflicts = analyze_plan(as_of).conflicts
-    if team_slug is not None:
-        conflicts = [c for c in conflicts if team_slug in c.teams]
-    if period_name is not None:
-        conflicts = [c for c in conflicts if c.period == period_name]
-    if severity is not None:
-        conflicts = [c for c in conflicts if c.severity == severity]
-
+    analysis = analyze_plan(as_of)
+    conflicts = analysis.select(team=team_slug, period=period_name, severity=severity)
     rows = [c.to_dict() for c in conflicts]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
