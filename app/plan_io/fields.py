@@ -1,0 +1,259 @@
+"""Typed reads of the fields of one JSON object, noting problems instead of raising.
+
+Every read returns the parsed value, or ``INVALID`` when the field is wrong (a
+problem has been noted then), so that later checks can skip it instead of
+reporting the same mistake twice.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Collection, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app.plan_io.problems import Problem
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+INVALID: Any = _Invalid()
+_ABSENT = object()
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+)
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def member_path(path: str, key: str) -> str:
+    """``path.key``, or ``path["odd key"]`` when the key is not a plain name."""
+    if key.isidentifier():
+        return f"{path}.{key}" if path else key
+    return f"{path}[{quoted(key)}]"
+
+
+def iso_week(moment: datetime | date) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def parse_date(text: str) -> date | None:
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO 8601 date and time as naive UTC; no offset means UTC already."""
+    if not _DATETIME.fullmatch(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def parse_week(text: str) -> str | None:
+    match = _WEEK.fullmatch(text)
+    if not match:
+        return None
+    try:
+        date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+    return text
+
+
+class Record:
+    """One JSON object at ``path`` whose fields are read with problems noted."""
+
+    __slots__ = ("data", "path", "problems")
+
+    def __init__(self, data: dict, path: str, problems: list[Problem]):
+        self.data = data
+        self.path = path
+        self.problems = problems
+
+    @classmethod
+    def open(
+        cls,
+        value: Any,
+        path: str,
+        problems: list[Problem],
+        *,
+        allowed: Collection[str],
+        required: Iterable[str] = (),
+    ) -> Record | None:
+        """The object at ``path``, after checking it is one, has its required keys
+        and no others; None when it is not an object."""
+        if not isinstance(value, dict):
+            problems.append(Problem(path, f"must be an object, got {json_type(value)}"))
+            return None
+        for key in required:
+            if key not in value:
+                problems.append(Problem(member_path(path, key), "missing"))
+        for key in value:
+            if key not in allowed:
+                expected = ", ".join(allowed)
+                problems.append(
+                    Problem(member_path(path, str(key)), f"unknown key (expected: {expected})")
+                )
+        return cls(value, path, problems)
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(member_path(self.path, key), message))
+
+    def _value(self, key: str, default: Any, nullable: bool) -> Any:
+        """The raw value; ``_ABSENT`` when the caller should parse it."""
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT:
+            return default if default is not _ABSENT else INVALID
+        if value is None:
+            if nullable:
+                return None
+            self.problem(key, "must not be null")
+            return INVALID
+        return _ABSENT
+
+    def text(
+        self,
+        key: str,
+        *,
+        max_length: int | None = None,
+        default: Any = _ABSENT,
+        nullable: bool = False,
+        blank: bool = False,
+        pattern: re.Pattern | None = None,
+        pattern_hint: str = "",
+    ) -> Any:
+        early = self._value(key, default, nullable)
+        if early is not _ABSENT:
+            return early
+        value = self.data[key]
+        if not isinstance(value, str):
+            self.problem(key, f"must be a string, got {json_type(value)}")
+            return INVALID
+        if not blank and not value.strip():
+            self.problem(key, "must not be empty")
+            return INVALID
+        if max_length is not None and len(value) > max_length:
+            self.problem(key, f"longer than {max_length} characters ({len(value)})")
+            return INVALID
+        if pattern is not None and not pattern.fullmatch(value):
+            self.problem(key, f"{quoted(value)} is not valid: {pattern_hint}")
+            return INVALID
+        return value
+
+    def choice(self, key: str, choices: Collection[str], *, default: Any = _ABSENT) -> Any:
+        early = self._value(key, default, False)
+        if early is not _ABSENT:
+            return early
+        value = self.data[key]
+        if not isinstance(value, str) or value not in choices:
+            shown = quoted(value) if isinstance(value, str) else json_type(value)
+            self.problem(key, f"{shown} is not one of {', '.join(choices)}")
+            return INVALID
+        return value
+
+    def number(self, key: str, *, default: Any = _ABSENT, nullable: bool = False) -> Any:
+        """A finite number of zero or more."""
+        early = self._value(key, default, nullable)
+        if early is not _ABSENT:
+            return early
+        return self.check_number(key, self.data[key])
+
+    def check_number(self, key: str, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(key, f"must be a number, got {json_type(value)}")
+            return INVALID
+        if not math.isfinite(value) or value < 0:
+            self.problem(key, f"must be a number of 0 or more, got {value}")
+            return INVALID
+        return value
+
+    def integer(
+        self, key: str, low: int, high: int, *, default: Any = _ABSENT, nullable: bool = False
+    ) -> Any:
+        early = self._value(key, default, nullable)
+        if early is not _ABSENT:
+            return early
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(key, f"must be a whole number, got {json_type(value)} {value!r}")
+            return INVALID
+        if not low <= value <= high:
+            self.problem(key, f"must be between {low} and {high}, got {value}")
+            return INVALID
+        return value
+
+    def _parsed(self, key: str, default: Any, nullable: bool, parse, expected: str) -> Any:
+        early = self._value(key, default, nullable)
+        if early is not _ABSENT:
+            return early
+        value = self.data[key]
+        if not isinstance(value, str):
+            self.problem(key, f"must be a string ({expected}), got {json_type(value)}")
+            return INVALID
+        parsed = parse(value)
+        if parsed is None:
+            self.problem(key, f"{quoted(value)} is not {expected}")
+            return INVALID
+        return parsed
+
+    def date(self, key: str) -> Any:
+        return self._parsed(key, _ABSENT, False, parse_date, "a date (YYYY-MM-DD)")
+
+    def datetime(self, key: str, *, default: Any = _ABSENT) -> Any:
+        return self._parsed(
+            key, default, False, parse_datetime, "a date and time (YYYY-MM-DDTHH:MM:SSZ)"
+        )
+
+    def week(self, key: str, *, default: Any = _ABSENT) -> Any:
+        return self._parsed(key, default, False, parse_week, "an ISO week (YYYY-Www)")
+
+    def object(self, key: str, *, nullable: bool = True) -> Any:
+        """A nested object's raw dict (None when absent or null)."""
+        early = self._value(key, None, nullable)
+        if early is not _ABSENT:
+            return early
+        value = self.data[key]
+        if not isinstance(value, dict):
+            self.problem(key, f"must be an object, got {json_type(value)}")
+            return INVALID
+        return value
