@@ -27,7 +27,7 @@ def strongly_connected(nodes: Iterable[int], adj: Adjacency) -> list[list[int]]:
     stack: list[int] = []
     components: list[list[int]] = []
     counter = 0
-    for root in sorted(members):
+    for root in members:
         if root in index:
             continue
         index[root] = low[root] = counter

@@ -52,7 +52,8 @@ class LedgerCell:
         """``{item id: person-weeks in this period}``, in key order."""
         ledger = self._ledger
         ids, share = ledger.ix.ids, ledger.share
-        return {ids[i]: share[i] for i in ledger.items_in(self._slot)}
+        items = sorted(ledger.items_in(self._slot), key=ledger.ix.keys.__getitem__)
+        return {ids[i]: share[i] for i in items}
 
     @property
     def by_requester(self) -> dict[int | None, float]:
@@ -60,9 +61,9 @@ class LedgerCell:
         ledger = self._ledger
         ix = ledger.ix
         totals: dict[int | None, float] = {}
-        for i in ledger.items_in(self._slot):
+        for i in sorted(ledger.items_in(self._slot), key=ix.keys.__getitem__):
             for team in ledger.requesters(i) or [None]:
-                key = None if team is None else ix.teams[team].id
+                key = None if team is None else ix.team_ids[team]
                 totals[key] = totals.get(key, 0.0) + ledger.share[i]
         return totals
 
@@ -85,7 +86,8 @@ class Ledger:
         cells: list[list[int]] = [[] for _ in demand]
         share = [0.0] * ix.n
         status = ix.status
-        for i, (s, e, t, est) in enumerate(zip(ix.start, ix.end, ix.team, ix.estimate)):
+        spans = zip(ix.start, ix.end, ix.team, ix.estimate, strict=True)
+        for i, (s, e, t, est) in enumerate(spans):
             if s < 0 or status[i] == CANCELLED:
                 continue
             base = t * n_periods
@@ -125,7 +127,7 @@ class Ledger:
     def _make(self, slot: int) -> LedgerCell:
         team, period = divmod(slot, self.n_periods)
         return LedgerCell(
-            self.ix.teams[team].id, period, self.capacity[slot], self.demand[slot], self
+            self.ix.team_ids[team], period, self.capacity[slot], self.demand[slot], self
         )
 
     def cell(self, team_id: int, period: int) -> LedgerCell:

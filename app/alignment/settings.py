@@ -23,5 +23,5 @@ class Settings:
     capacity_medium_ratio: float = 1.10
     capacity_high_ratio: float = 1.25
     capacity_critical_ratio: float = 1.50
-    # How many items an at_risk_dependency message names before "and N more".
-    blast_radius_listed: int = 10
+    # How many items or teams a message names before "and N more".
+    list_limit: int = 10

@@ -1,0 +1,91 @@
+"""What every rule reads: the indexed plan, its priorities and ledger, the
+settings and the moment of analysis; and how a rule records a conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from .conflict import STATES, Conflict, fingerprint, severity
+from .index import PlanIndex
+from .ledger import Ledger
+from .priority import Priorities
+from .settings import Settings
+from .snapshot import PRIORITY_NAMES
+
+
+class Context:
+    def __init__(
+        self,
+        ix: PlanIndex,
+        priorities: Priorities,
+        ledger: Ledger,
+        settings: Settings,
+        now: datetime,
+    ) -> None:
+        self.ix = ix
+        self.priorities = priorities
+        self.ledger = ledger
+        self.settings = settings
+        self.now = now
+        today = now.date()
+        self.today = today
+        self.current_period: int | None = next(
+            (p for p, period in enumerate(ix.periods) if period.start <= today <= period.end), None
+        )
+        # The first period that has not ended yet: nothing is planned into the past.
+        self.first_open_period: int = next(
+            (p for p, period in enumerate(ix.periods) if period.end >= today), ix.n_periods
+        )
+        self.decisions = ix.snapshot.decisions
+        self.moves: dict[int, str | None] = {}
+
+    def ref(self, i: int) -> str:
+        """``CHK-3 (P0)``: an item as named in lists, with its effective priority."""
+        return f"{self.ix.keys[i]} ({PRIORITY_NAMES[self.priorities.effective[i]]})"
+
+    def team_of(self, i: int) -> str:
+        return self.ix.team_name[self.ix.team[i]]
+
+    def describe(self, i: int) -> str:
+        """``CHK-3 'One-click checkout' (Checkout, P2, effectively P0)``."""
+        own, effective = self.ix.prio[i], self.priorities.effective[i]
+        rank = PRIORITY_NAMES[own]
+        if effective < own:
+            rank += f", effectively {PRIORITY_NAMES[effective]}"
+        return f"{self.ix.label(i)} ({self.team_of(i)}, {rank})"
+
+    def conflict(
+        self,
+        type_: str,
+        level: int,
+        items: Iterable[int],
+        teams: Iterable[int],
+        period: int | None,
+        message: str,
+        suggestions: list[str],
+        facts: Iterable[str],
+    ) -> Conflict:
+        """A conflict of ``type_`` whose identity is made of ``facts``: keys, slugs,
+        period names and the values that make its cause (docs/conflicts.md)."""
+        ix = self.ix
+        items = list(dict.fromkeys(items))
+        teams = list(dict.fromkeys(teams))
+        identity = fingerprint(type_, *facts)
+        decision = self.decisions.get(identity)
+        state = decision.state if decision is not None and decision.state in STATES else "open"
+        return Conflict(
+            type_,
+            severity(level),
+            list(map(ix.keys.__getitem__, items)),
+            list(map(ix.team_slug.__getitem__, teams)),
+            None if period is None else ix.period_names[period],
+            message,
+            suggestions,
+            identity,
+            state,
+            decision,
+            list(map(ix.ids.__getitem__, items)),
+            list(map(ix.team_ids.__getitem__, teams)),
+            period,
+        )

@@ -1,0 +1,185 @@
+"""Conflicts of one dependency edge whose dependent is active.
+
+A done dependency satisfies its dependent whatever its periods. The needed-by
+period is the edge's own, else the dependent's start period; a backlog
+dependent without an explicit needed-by period has none, so its edges raise no
+schedule conflict (only cancelled_dependency and uncommitted_dependency). An
+item that needs itself raises only a dependency_cycle.
+"""
+
+from __future__ import annotations
+
+from .conflict import Conflict
+from .context import Context
+from .index import AT_RISK, CANCELLED, DONE, PROPOSED
+from .snapshot import HEALTHS, PRIORITY_NAMES
+from .suggestions import (
+    move_after_dependencies,
+    move_need,
+    pull_dependency,
+    schedule_dependency,
+)
+from .text import plural
+
+_STATUS_WORDS = ("proposed", "committed", "in progress", "done", "cancelled")
+
+
+def dependency_conflicts(ctx: Context) -> list[Conflict]:
+    ix = ctx.ix
+    status, start, end, team = ix.status, ix.start, ix.end, ix.team
+    found: list[Conflict] = []
+    add = found.append
+    for d, b, explicit, commitment in zip(ix.src, ix.dst, ix.needed_by, ix.commitment, strict=True):
+        state = status[b]
+        if state == DONE or d == b:
+            continue
+        needed_by = start[d] if explicit is None else explicit
+        if state == CANCELLED:
+            add(_cancelled(ctx, d, b, needed_by))
+            continue
+        if commitment != "committed" and status[d] != PROPOSED and team[d] != team[b]:
+            add(_uncommitted(ctx, d, b, needed_by, commitment))
+        if needed_by < 0:
+            continue
+        finish = end[b]
+        if finish < 0:
+            add(_unscheduled(ctx, d, b, needed_by))
+        elif finish > needed_by:
+            add(_violation(ctx, d, b, needed_by, explicit is not None))
+        elif finish == needed_by:
+            add(_same_period(ctx, d, b, needed_by, explicit is not None))
+    return found
+
+
+def _names(ctx: Context, d: int, b: int) -> tuple[str, str]:
+    return ctx.ix.keys[d], ctx.ix.keys[b]
+
+
+def _schedule_suggestions(
+    ctx: Context, d: int, b: int, needed_by: int, explicit: bool, same_period: bool
+) -> list[str]:
+    move = move_need(ctx, d, b) if explicit else move_after_dependencies(ctx, d)
+    pull = pull_dependency(ctx, b, needed_by, same_period)
+    return [s for s in (move, pull) if s]
+
+
+def _violation(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Conflict:
+    ix = ctx.ix
+    names = ix.period_names
+    finish = ix.end[b]
+    late = finish - needed_by
+    level = ctx.priorities.effective[d] - (late >= ctx.settings.late_escalate_periods)
+    message = (
+        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, but "
+        f"{ctx.team_of(b)} plans to finish {ix.keys[b]} in {names[finish]}, "
+        f"{plural(late, 'period')} late."
+    )
+    dk, bk = _names(ctx, d, b)
+    return ctx.conflict(
+        "schedule_violation",
+        level,
+        (d, b),
+        (ix.team[d], ix.team[b]),
+        needed_by,
+        message,
+        _schedule_suggestions(ctx, d, b, needed_by, explicit, same_period=True),
+        (dk, bk, names[needed_by], names[finish]),
+    )
+
+
+def _same_period(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Conflict:
+    ix = ctx.ix
+    names = ix.period_names
+    health = ix.health[b]
+    level = ctx.priorities.effective[d] + 1 - (health >= AT_RISK)
+    message = (
+        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, and "
+        f"{ctx.team_of(b)} plans to finish {ix.keys[b]} in that same period: "
+        f"any slip delays {ix.keys[d]}."
+    )
+    if health >= AT_RISK:
+        message += f" {ix.keys[b]} is already {HEALTHS[health].replace('_', ' ')}."
+    dk, bk = _names(ctx, d, b)
+    return ctx.conflict(
+        "same_period_risk",
+        level,
+        (d, b),
+        (ix.team[d], ix.team[b]),
+        needed_by,
+        message,
+        _schedule_suggestions(ctx, d, b, needed_by, explicit, same_period=False),
+        (dk, bk, names[needed_by]),
+    )
+
+
+def _unscheduled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
+    ix = ctx.ix
+    names = ix.period_names
+    message = (
+        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, but "
+        f"{ctx.team_of(b)} has not scheduled {ix.keys[b]}."
+    )
+    dk, bk = _names(ctx, d, b)
+    return ctx.conflict(
+        "unscheduled_dependency",
+        ctx.priorities.effective[d],
+        (d, b),
+        (ix.team[d], ix.team[b]),
+        needed_by,
+        message,
+        [schedule_dependency(ctx, d, b, needed_by)],
+        (dk, bk, names[needed_by]),
+    )
+
+
+def _cancelled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
+    ix = ctx.ix
+    dk, bk = _names(ctx, d, b)
+    message = f"{ctx.describe(d)} needs {ix.label(b)}, which {ctx.team_of(b)} has cancelled."
+    return ctx.conflict(
+        "cancelled_dependency",
+        ctx.priorities.effective[d],
+        (d, b),
+        (ix.team[d], ix.team[b]),
+        needed_by if needed_by >= 0 else None,
+        message,
+        [
+            f"Find a replacement for {bk} and make {dk} need it instead",
+            f"Or cancel or descope {dk}, which cannot ship without {bk}",
+        ],
+        (dk, bk),
+    )
+
+
+def _uncommitted(ctx: Context, d: int, b: int, needed_by: int, commitment: str) -> Conflict:
+    ix = ctx.ix
+    dk, bk = _names(ctx, d, b)
+    team = ctx.team_of(b)
+    declined = commitment == "declined"
+    head = f"{ctx.describe(d)} is {_STATUS_WORDS[ix.status[d]]}, but {team}"
+    if declined:
+        message = f"{head} has declined {ix.label(b)}, which {dk} needs."
+        suggestions = [
+            f"Re-plan {dk} without {bk}",
+            f"Or take it to leadership: {dk} is "
+            f"{PRIORITY_NAMES[ctx.priorities.effective[d]]} and {team} declined {bk}",
+        ]
+    else:
+        message = (
+            f"{head} has not committed to {ix.label(b)}, which {dk} needs: "
+            "the request is still open."
+        )
+        suggestions = [
+            f"Ask {team} to commit to {bk} for {dk}",
+            f"Or move {dk} back to proposed until {team} commits",
+        ]
+    return ctx.conflict(
+        "uncommitted_dependency",
+        ctx.priorities.effective[d] + (not declined),
+        (d, b),
+        (ix.team[d], ix.team[b]),
+        needed_by if needed_by >= 0 else None,
+        message,
+        suggestions,
+        (dk, bk, commitment),
+    )
