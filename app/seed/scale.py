@@ -2,7 +2,7 @@
 
 At 50,000 items: 200 teams (40% platform), 12 quarters from the current one,
 about 150,000 dependencies (three per item on average, mostly features needing
-platform work), a status update for the work in progress, and a mix of
+platform work, in chains a few links long), a status update for the work in progress, and a mix of
 statuses, health, priorities, estimates and capacities that gives the analysis
 real work. Dependencies always point from a later item to an earlier one, so
 the graph is acyclic. The same arguments give the same plan.
@@ -24,7 +24,9 @@ from app.seed.demo import quarters
 QUARTERS = 12
 PLATFORM_SHARE = 0.4
 ITEMS_PER_TEAM = 250
-DEPENDENCY_WINDOW = 5000  # how far back (in items) a dependency may be
+DEPENDENCY_WINDOW = 0.25  # how far back a dependency may be, as a share of all items
+FITTING_SHARE = 0.9
+PRODUCT_NEED_SHARE = 0.05  # of the other needs, how many are on any item, features included
 
 PLATFORM_AREAS = (
     "Identity", "Payments", "Data", "Messaging", "Search", "Storage", "Compute",
@@ -50,7 +52,9 @@ FIRST_NAMES = ("Ana", "Ben", "Chen", "Dara", "Eli", "Fay", "Gus", "Hana", "Ivo",
 LAST_NAMES = ("Ali", "Berg", "Costa", "Diaz", "Eze", "Fox", "Gill", "Hart", "Ito", "Jung")
 
 PRIORITIES = (("P0", 0.1), ("P1", 0.3), ("P2", 0.4), ("P3", 0.2))
-HEALTHS = (("on_track", 0.78), ("at_risk", 0.15), ("off_track", 0.07))
+# Platform work that many features need tends to be ranked high already.
+PLATFORM_PRIORITIES = (("P0", 0.3), ("P1", 0.4), ("P2", 0.2), ("P3", 0.1))
+HEALTHS = (("on_track", 0.86), ("at_risk", 0.10), ("off_track", 0.04))
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
@@ -103,10 +107,12 @@ def build_scale_plan(n_items: int, seed: int = 1, *, today: date | None = None) 
 
     items: list[dict[str, Any]] = []
     spans: list[tuple[int, int] | None] = []
+    finishing: list[list[int]] = [[] for _ in range(QUARTERS)]
     platform_indexes: list[int] = []
     dependencies: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     demand: dict[tuple[str, int], float] = defaultdict(float)
+    reach = max(1, round(n_items * DEPENDENCY_WINDOW))
     for index in range(n_items):
         is_platform = rng.random() < PLATFORM_SHARE
         team = rng.choice(platform if is_platform else product)
@@ -130,7 +136,7 @@ def build_scale_plan(n_items: int, seed: int = 1, *, today: date | None = None) 
                 "team": team["slug"],
                 "title": f"{rng.choice(work[0])} {rng.choice(work[1])}",
                 "description": "",
-                "priority": _pick(rng, PRIORITIES),
+                "priority": _pick(rng, PLATFORM_PRIORITIES if is_platform else PRIORITIES),
                 "start": names[span[0]] if span else None,
                 "end": names[span[1]] if span else None,
                 "estimate": estimate,
@@ -147,9 +153,13 @@ def build_scale_plan(n_items: int, seed: int = 1, *, today: date | None = None) 
             for period in range(span[0], span[1] + 1):
                 demand[(team["slug"], period)] += estimate / (span[1] - span[0] + 1)
 
-        dependencies.extend(_needs(rng, index, is_platform, items, spans, platform_indexes))
+        dependencies.extend(
+            _needs(rng, index, is_platform, items, spans, finishing, platform_indexes, reach)
+        )
         if is_platform:
             platform_indexes.append(index)
+            if span and status != "cancelled":
+                finishing[span[1]].append(index)
         if status == "in_progress":
             at = midnight - timedelta(days=rng.randint(0, 20), hours=-rng.randint(8, 17))
             updates.append(
@@ -183,29 +193,46 @@ def _needs(
     is_platform: bool,
     items: list[dict[str, Any]],
     spans: list[tuple[int, int] | None],
+    finishing: list[list[int]],
     platform_indexes: list[int],
+    reach: int,
 ) -> list[dict[str, Any]]:
-    """The dependencies of item ``index`` on earlier items, mostly platform work."""
-    wanted = rng.choice((1, 2, 3, 3) if is_platform else (2, 3, 4, 4, 4, 5))
-    window = platform_indexes[-DEPENDENCY_WINDOW:]
+    """The dependencies of item ``index`` on earlier items, mostly platform work.
+
+    Most needs fit the plan as a planner would draw it: work that finishes in one of
+    the three periods before the dependent starts and is ranked at least as high
+    (``finishing[p]`` lists the platform work ending in period p). The rest are
+    picked at random among recent (mostly platform) items, and those make the
+    conflicts."""
+    # Platform work needs little other platform work (under one item on average), so
+    # chains stay a few links long, as in a real organisation; features carry most needs.
+    wanted = rng.choice((0, 0, 1, 1, 2) if is_platform else (3, 4, 4, 5, 5, 6))
+    start = spans[index][0] if spans[index] else None
+    priority = items[index]["priority"]
     chosen: set[int] = set()
     for _ in range(wanted):
-        if not is_platform and rng.random() < 0.15 and index > 0:
-            other = rng.randrange(max(0, index - DEPENDENCY_WINDOW), index)
-        elif window:
-            other = rng.choice(window)
-        else:
-            continue
-        chosen.add(other)
+        other = None
+        if start and rng.random() < FITTING_SHARE:
+            period = rng.randrange(max(0, start - 3), start)
+            for _try in range(8):
+                if finishing[period]:
+                    other = rng.choice(finishing[period])
+                    if items[other]["priority"] <= priority:
+                        break
+        if other is None and platform_indexes and rng.random() >= PRODUCT_NEED_SHARE:
+            other = rng.choice(platform_indexes[-reach:])
+        elif other is None and index > 0:
+            other = rng.randrange(max(0, index - reach), index)
+        if other is not None:
+            chosen.add(other)
     dependent, span = items[index], spans[index]
     rows = []
     for other in sorted(chosen):
         dependency = items[other]
-        promised = dependency["status"] in ("committed", "in_progress", "done")
-        if promised:
-            commitment = "committed" if rng.random() < 0.85 else "requested"
+        if dependent["status"] in ("committed", "in_progress"):
+            commitment = _pick(rng, (("committed", 0.9), ("requested", 0.08), ("declined", 0.02)))
         else:
-            commitment = _pick(rng, (("requested", 0.7), ("declined", 0.1), ("committed", 0.2)))
+            commitment = _pick(rng, (("requested", 0.6), ("committed", 0.35), ("declined", 0.05)))
         needed_by = dependent["end"] if span and rng.random() < 0.1 else None
         rows.append(
             {
