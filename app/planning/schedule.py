@@ -1,0 +1,93 @@
+"""Rescheduling: move an item to another period (keeping its span) or team, and say
+what that did to the plan's conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.alignment.diff import ConflictChanges, compare
+from app.extensions import db
+from app.models import Item, Period, Team
+from app.plan_store import analyze_plan
+from app.planning.operations import PlanningError, item_values, versioned
+
+
+@dataclass(frozen=True, slots=True)
+class MoveResult:
+    item: Item
+    moved: bool
+    changes: ConflictChanges | None
+    message: str
+
+
+def periods_in_order() -> list[Period]:
+    return list(db.session.scalars(select(Period).order_by(Period.start_date)))
+
+
+def _where(item: Item, team: Team, start: Period | None, end: Period | None) -> str:
+    if start is None or end is None:
+        place = "the backlog"
+    elif start.id == end.id:
+        place = start.name
+    else:
+        place = f"{start.name} (through {end.name})"
+    return f"{team.name}, {place}" if team.id != item.team_id else place
+
+
+def shifted_periods(
+    item: Item, start: Period | None, periods: list[Period]
+) -> tuple[Period | None, Period | None]:
+    """The start and end periods of ``item`` moved to begin in ``start`` (None: the
+    backlog), keeping the number of periods it spans."""
+    if start is None:
+        return None, None
+    position = {period.id: n for n, period in enumerate(periods)}
+    if start.id not in position:
+        raise PlanningError(f"There is no period {start.name}.", "period")
+    span = 0
+    if item.start_period_id is not None and item.end_period_id is not None:
+        span = max(0, position[item.end_period_id] - position[item.start_period_id])
+    last = position[start.id] + span
+    if last >= len(periods):
+        raise PlanningError(
+            f"{item.key} spans {span + 1} periods: starting in {start.name} it would end "
+            f"after {periods[-1].name}, the last period. Choose an earlier start, or ask "
+            "an admin to add periods.",
+            "period",
+        )
+    return start, periods[last]
+
+
+def move_item(
+    item: Item,
+    start: Period | None,
+    *,
+    team: Team | None = None,
+    expected_version: int | None,
+) -> MoveResult:
+    """Move ``item`` to begin in ``start`` (None: the backlog), keeping its span, and
+    to ``team`` if given; only if it is still at ``expected_version`` (else
+    StaleEdit, and nothing changes). The message says which conflicts the move
+    resolved, added or changed."""
+    periods = periods_in_order()
+    new_start, new_end = shifted_periods(item, start, periods)
+    team = team or item.team
+    where = _where(item, team, new_start, new_end)
+    moved = (
+        item.start_period_id != (new_start.id if new_start else None)
+        or item.end_period_id != (new_end.id if new_end else None)
+        or item.team_id != team.id
+    )
+    before = analyze_plan() if moved else None
+    with versioned(item, expected_version, item.key, lambda: item_values(item)):
+        if moved:
+            item.start_period = new_start
+            item.end_period = new_end
+            item.team = team
+    if before is None:
+        return MoveResult(item, False, None, f"{item.key} is already in {where}: nothing moved.")
+    changes = compare(before, analyze_plan(before.now))
+    message = f"Moved {item.key} to {where}: {changes.text(focus=[item.key])}."
+    return MoveResult(item, True, changes, message)

@@ -1,0 +1,88 @@
+"""Teams and capacity: teams as rows, periods as columns, capacity in person-weeks
+beside each cell's demand and utilisation; planners edit it in one form."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.clock import utcnow
+from app.extensions import db
+from app.models import Period, Team
+from app.permissions import can, ensure, require
+from app.plan_store import analyze_plan
+from app.planning.capacity import CapacityChanged, capacity_table, save_capacities
+from app.planning.operations import PlanningError
+from app.roadmap import bp
+from app.roadmap.board import KIND_ORDER
+from app.roadmap.forms import capacity_form, cell_name, decode_table, encode_table, submitted_cells
+
+
+def _teams() -> list[Team]:
+    teams = db.session.scalars(select(Team)).all()
+    return sorted(teams, key=lambda t: (KIND_ORDER.get(t.kind, 2), t.name.casefold(), t.slug))
+
+
+def _periods(show_past: bool) -> tuple[list[Period], list[Period]]:
+    """(all periods in order, the ones shown: those not yet ended, unless asked)."""
+    periods = list(db.session.scalars(select(Period).order_by(Period.start_date)))
+    today = utcnow().date()
+    shown = periods if show_past else [p for p in periods if p.end_date >= today]
+    return periods, shown or periods
+
+
+def _page(form, teams, periods, shown, status=200, message=None, table=None):
+    analysis = analyze_plan()
+    position = {period.name: n for n, period in enumerate(analysis.snapshot.periods)}
+    cells = {
+        (team.id, period.id): analysis.ledger.cell(team.id, position[period.name])
+        for team in teams
+        for period in shown
+        if period.name in position
+    }
+    page = render_template(
+        "roadmap/capacity.html",
+        form=form,
+        teams=teams,
+        periods=shown,
+        hidden_periods=len(periods) - len(shown),
+        show_past=request.args.get("past") == "1",
+        cells=cells,
+        table=capacity_table() if table is None else table,
+        cell_name=cell_name,
+        message=message,
+    )
+    return page, status
+
+
+@bp.route("/capacity", methods=["GET", "POST"])
+@login_required
+@require("view")
+def capacity():
+    show_past = request.args.get("past") == "1"
+    teams = _teams()
+    periods, shown = _periods(show_past)
+    if request.method == "GET":
+        table = capacity_table()
+        form = capacity_form(teams, shown, table) if can(current_user, "plan") else None
+        return _page(form, teams, periods, shown, table=table)
+
+    ensure("plan")
+    form = capacity_form(teams, periods, capacity_table(), submitted=True)
+    if not form.validate_on_submit():
+        return _page(form, teams, periods, shown, 400)
+    loaded = decode_table(form.loaded.data)
+    if loaded is None:
+        form.form_errors.append("This form is damaged or out of date: reload the page.")
+        return _page(form, teams, periods, shown, 400)
+    try:
+        result = save_capacities(submitted_cells(form, teams, periods), loaded)
+    except CapacityChanged as changed:
+        form.loaded.data = encode_table(capacity_table())
+        return _page(form, teams, periods, shown, 409, str(changed))
+    except PlanningError as error:
+        form.form_errors.append(str(error))
+        return _page(form, teams, periods, shown, 400)
+    flash(result.message, "success" if result.saved else "info")
+    return redirect(url_for("roadmap.capacity", **({"past": "1"} if show_past else {})))
