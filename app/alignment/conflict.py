@@ -39,6 +39,23 @@ def fingerprint(type_: str, *facts: str) -> str:
     return sha1("\x1f".join((type_, *facts)).encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A suggestion that one click can apply, as data: ``move`` the item to the
+    periods ``start``..``end`` (indices, with their names), or ``raise`` it to
+    ``priority``. ``suggestion`` is the text it comes from in ``Conflict.suggestions``."""
+
+    kind: str  # "move" | "raise"
+    item_id: int
+    item_key: str
+    suggestion: str
+    start: int | None = None
+    end: int | None = None
+    start_name: str | None = None
+    end_name: str | None = None
+    priority: int | None = None
+
+
 @dataclass(slots=True)
 class Conflict:
     type: str
@@ -54,6 +71,7 @@ class Conflict:
     item_ids: list[int] = field(default_factory=list)
     team_ids: list[int] = field(default_factory=list)
     period_index: int | None = None
+    actions: list[Action] = field(default_factory=list)
 
     @property
     def sort_key(self) -> tuple[int, str, str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from .conflict import STATES, Conflict, fingerprint, severity
+from .conflict import STATES, Action, Conflict, fingerprint, severity
 from .index import PlanIndex
 from .ledger import Ledger
 from .priority import Priorities
@@ -65,9 +65,11 @@ class Context:
         message: str,
         suggestions: list[str],
         facts: Iterable[str],
+        actions: list[Action] | None = None,
     ) -> Conflict:
         """A conflict of ``type_`` whose identity is made of ``facts``: keys, slugs,
-        period names and the values that make its cause (docs/conflicts.md)."""
+        period names and the values that make its cause (docs/conflicts.md);
+        ``actions`` are those of its suggestions that one click can apply."""
         ix = self.ix
         items = list(dict.fromkeys(items))
         teams = list(dict.fromkeys(teams))
@@ -88,4 +90,5 @@ class Context:
             list(map(ix.ids.__getitem__, items)),
             list(map(ix.team_ids.__getitem__, teams)),
             period,
+            actions or [],
         )

@@ -9,7 +9,8 @@ item that needs itself raises only a dependency_cycle.
 
 from __future__ import annotations
 
-from .conflict import Conflict
+from . import actions
+from .conflict import Action, Conflict
 from .context import Context
 from .index import AT_RISK, CANCELLED, DONE, PROPOSED
 from .snapshot import HEALTHS, PRIORITY_NAMES
@@ -57,10 +58,14 @@ def _names(ctx: Context, d: int, b: int) -> tuple[str, str]:
 
 def _schedule_suggestions(
     ctx: Context, d: int, b: int, needed_by: int, explicit: bool, same_period: bool
-) -> list[str]:
+) -> tuple[list[str], list[Action]]:
     move = move_need(ctx, d, b) if explicit else move_after_dependencies(ctx, d)
     pull = pull_dependency(ctx, b, needed_by, same_period)
-    return [s for s in (move, pull) if s]
+    one_click = (
+        actions.move_dependent(ctx, d, move) if move and not explicit else None,
+        actions.pull_dependency(ctx, b, needed_by, same_period, pull) if pull else None,
+    )
+    return [s for s in (move, pull) if s], [a for a in one_click if a]
 
 
 def _violation(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Conflict:
@@ -75,6 +80,7 @@ def _violation(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> 
         f"{plural(late, 'period')} late."
     )
     dk, bk = _names(ctx, d, b)
+    suggestions, one_click = _schedule_suggestions(ctx, d, b, needed_by, explicit, True)
     return ctx.conflict(
         "schedule_violation",
         level,
@@ -82,8 +88,9 @@ def _violation(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> 
         (ix.team[d], ix.team[b]),
         needed_by,
         message,
-        _schedule_suggestions(ctx, d, b, needed_by, explicit, same_period=True),
+        suggestions,
         (dk, bk, names[needed_by], names[finish]),
+        one_click,
     )
 
 
@@ -100,6 +107,7 @@ def _same_period(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -
     if health >= AT_RISK:
         message += f" {ix.keys[b]} is already {HEALTHS[health].replace('_', ' ')}."
     dk, bk = _names(ctx, d, b)
+    suggestions, one_click = _schedule_suggestions(ctx, d, b, needed_by, explicit, False)
     return ctx.conflict(
         "same_period_risk",
         level,
@@ -107,8 +115,9 @@ def _same_period(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -
         (ix.team[d], ix.team[b]),
         needed_by,
         message,
-        _schedule_suggestions(ctx, d, b, needed_by, explicit, same_period=False),
+        suggestions,
         (dk, bk, names[needed_by]),
+        one_click,
     )
 
 
@@ -120,6 +129,8 @@ def _unscheduled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
         f"{ctx.team_of(b)} has not scheduled {ix.keys[b]}."
     )
     dk, bk = _names(ctx, d, b)
+    schedule = schedule_dependency(ctx, d, b, needed_by)
+    one_click = actions.schedule_dependency(ctx, b, needed_by, schedule)
     return ctx.conflict(
         "unscheduled_dependency",
         ctx.priorities.effective[d],
@@ -127,8 +138,9 @@ def _unscheduled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
         (ix.team[d], ix.team[b]),
         needed_by,
         message,
-        [schedule_dependency(ctx, d, b, needed_by)],
+        [schedule],
         (dk, bk, names[needed_by]),
+        [one_click] if one_click else [],
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import pairwise
 
+from .actions import raise_priority
 from .conflict import Conflict
 from .context import Context
 from .index import AT_RISK, COMMITTED, IN_PROGRESS
@@ -27,10 +28,11 @@ def priority_inversions(ctx: Context) -> list[Conflict]:
         how = f"through {and_list([ix.keys[c] for c in through])}" if through else "directly"
         message = (
             f"{ix.label(i)} ({ctx.team_of(i)}) is {PRIORITY_NAMES[own]}, but "
-            f"{ctx.ref(setter)} of {ctx.team_of(setter)} needs it {how}, "
+            f"{ctx.team_of(setter)}'s {ctx.ref(setter)} needs it {how}, "
             f"so its effective priority is {PRIORITY_NAMES[e]}."
         )
         needs = " needs ".join(ix.keys[c] for c in reversed(chain))
+        suggestion = f"Raise {ix.keys[i]} to {PRIORITY_NAMES[e]} ({needs})"
         gap = own - e
         found.append(
             ctx.conflict(
@@ -40,8 +42,9 @@ def priority_inversions(ctx: Context) -> list[Conflict]:
                 (ix.team[c] for c in chain),
                 None,
                 message,
-                [f"Raise {ix.keys[i]} to {PRIORITY_NAMES[e]} ({needs})"],
+                [suggestion],
                 (ix.keys[i], PRIORITY_NAMES[e]),
+                [raise_priority(ctx, i, e, suggestion)],
             )
         )
     return found

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Item, Period, Team
+from app.models import AuditEvent, Dependency, Item, Period, Team
+from app.models.item import HEALTHS, PRIORITIES, STATUSES
 
 
 class PlanningError(ValueError):
-    """A planning change that the plan's rules refuse; the message is for the user."""
+    """A planning change that the plan's rules refuse; the message is for the user.
+    `field` names the form field it concerns, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def allocate_key(team: Team, session: Session | None = None) -> str:
@@ -48,20 +61,201 @@ def create_item(
     owner: str | None = None,
     description: str = "",
 ) -> Item:
-    check_periods(start, end)
+    values = _check_item(
+        {
+            "title": title,
+            "description": description,
+            "priority": priority,
+            "start": start,
+            "end": end,
+            "estimate": estimate,
+            "status": status,
+            "health": health,
+            "owner": owner,
+        }
+    )
     item = Item(
         key=allocate_key(team),
         team_id=team.id,
-        title=title,
-        description=description,
+        title=values["title"],
+        description=values["description"],
         priority=priority,
         start_period_id=start.id if start else None,
         end_period_id=end.id if end else None,
         estimate=estimate,
         status=status,
         health=health,
-        owner=owner,
+        owner=values["owner"],
     )
     db.session.add(item)
     db.session.flush()
     return item
+
+
+# Safe concurrent edits
+
+
+class StaleEdit(PlanningError):
+    """An edit made against an older version of an item or dependency. Nothing was
+    changed; it says who changed the row last and when, and carries the row's
+    current values so that the user can merge."""
+
+    def __init__(
+        self, what: str, actor: str | None, at: datetime | None, current: dict[str, Any]
+    ) -> None:
+        self.actor = actor or "someone else"
+        self.at = at
+        self.current = current
+        when = f"at {at:%Y-%m-%d %H:%M} UTC" if at else "meanwhile"
+        super().__init__(
+            f"{what} was changed by {self.actor} {when}, after you opened it. Nothing was saved."
+        )
+
+
+def last_change(entity: str, entity_id: int) -> AuditEvent | None:
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _stale(obj: Item | Dependency, what: str, values: Callable[[], dict[str, Any]]) -> StaleEdit:
+    event = last_change("item" if isinstance(obj, Item) else "dependency", obj.id)
+    return StaleEdit(what, event.actor if event else None, event.at if event else None, values())
+
+
+@contextmanager
+def versioned(
+    obj: Item | Dependency,
+    expected_version: int | None,
+    what: str,
+    values: Callable[[], dict[str, Any]],
+) -> Iterator[None]:
+    """Change `obj` inside the block only if it is still at `expected_version`, and
+    flush. A newer version, whether seen now or by the flush (another transaction
+    saved in between), raises StaleEdit and leaves everything as it was."""
+    if expected_version != obj.version:
+        raise _stale(obj, what, values)
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+        db.session.flush()
+    except StaleDataError:
+        savepoint.rollback()
+        db.session.refresh(obj)
+        raise _stale(obj, what, values) from None
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+
+
+# Items
+
+ITEM_FIELDS = (
+    "title",
+    "description",
+    "priority",
+    "start",
+    "end",
+    "estimate",
+    "status",
+    "health",
+    "owner",
+)
+
+
+def item_values(item: Item) -> dict[str, Any]:
+    """The editable fields of an item, as `update_item` takes them."""
+    return {
+        "title": item.title,
+        "description": item.description,
+        "priority": item.priority,
+        "start": item.start_period,
+        "end": item.end_period,
+        "estimate": item.estimate,
+        "status": item.status,
+        "health": item.health,
+        "owner": item.owner,
+    }
+
+
+def _check_item(values: dict[str, Any]) -> dict[str, Any]:
+    """The values cleaned (text stripped, empty owner as None), or PlanningError."""
+    title = (values["title"] or "").strip()
+    if not title:
+        raise PlanningError("An item needs a title.", "title")
+    if len(title) > 200:
+        raise PlanningError("A title has at most 200 characters.", "title")
+    description = (values["description"] or "").strip()
+    if len(description) > 20_000:
+        raise PlanningError("A description has at most 20,000 characters.", "description")
+    if values["priority"] not in range(len(PRIORITIES)):
+        raise PlanningError("The priority is P0 (highest) to P3.", "priority")
+    estimate = values["estimate"]
+    if estimate is not None and not (math.isfinite(estimate) and 0 <= estimate <= 100_000):
+        raise PlanningError(
+            "The estimate is a number of person-weeks from 0 to 100,000, or empty.", "estimate"
+        )
+    if values["status"] not in STATUSES:
+        raise PlanningError(f"The status is one of {', '.join(STATUSES)}.", "status")
+    if values["health"] not in HEALTHS:
+        raise PlanningError(f"The health is one of {', '.join(HEALTHS)}.", "health")
+    owner = (values["owner"] or "").strip() or None
+    if owner is not None and len(owner) > 120:
+        raise PlanningError("An owner has at most 120 characters.", "owner")
+    try:
+        check_periods(values["start"], values["end"])
+    except PlanningError as exc:
+        raise PlanningError(str(exc), "end") from None
+    return {**values, "title": title, "description": description, "owner": owner}
+
+
+def update_item(
+    item: Item, changes: dict[str, Any], *, expected_version: int | None
+) -> dict[str, tuple[Any, Any]]:
+    """Apply `changes` (any of ITEM_FIELDS) to the item as loaded at
+    `expected_version`; returns {field: (old, new)} of what changed."""
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise PlanningError(f"Unknown item fields: {', '.join(sorted(unknown))}.")
+    current = item_values(item)
+    wanted = _check_item({**current, **changes})
+    changed = {k: (current[k], v) for k, v in wanted.items() if current[k] != v}
+    with versioned(item, expected_version, item.key, lambda: item_values(item)):
+        for key, (_old, new) in changed.items():
+            setattr(item, f"{key}_period" if key in ("start", "end") else key, new)
+    return changed
+
+
+def raise_priority(item: Item, priority: int, *, expected_version: int | None) -> None:
+    if priority not in range(len(PRIORITIES)):
+        raise PlanningError("The priority is P0 (highest) to P3.", "priority")
+    if priority >= item.priority:
+        raise PlanningError(
+            f"{item.key} is already {item.priority_name}; {PRIORITIES[priority]} would not "
+            "raise it."
+        )
+    update_item(item, {"priority": priority}, expected_version=expected_version)
+
+
+def cancel_item(item: Item, *, expected_version: int | None) -> None:
+    if item.status == "cancelled":
+        raise PlanningError(f"{item.key} is already cancelled.")
+    update_item(item, {"status": "cancelled"}, expected_version=expected_version)
+
+
+def delete_item(item: Item, *, expected_version: int | None) -> None:
+    """Delete the item and its dependencies in both directions (each one into the
+    audit history), and with them its status updates."""
+    with versioned(item, expected_version, item.key, lambda: item_values(item)):
+        links = db.session.scalars(
+            select(Dependency).where(
+                or_(Dependency.dependent_id == item.id, Dependency.dependency_id == item.id)
+            )
+        )
+        for link in links:
+            db.session.delete(link)
+        db.session.delete(item)

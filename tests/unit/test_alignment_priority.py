@@ -40,7 +40,7 @@ def test_priority_inversion_names_the_chain_and_the_priority_to_raise_to():
     pay = inversions["PAY-1"]
     assert pay.items == ["PAY-1", "ID-4", "CHK-3"]
     assert pay.severity == "critical"
-    assert "is P3, but CHK-3 (P0) of Chk needs it through ID-4" in pay.message
+    assert "is P3, but Chk's CHK-3 (P0) needs it through ID-4" in pay.message
     assert "its effective priority is P0" in pay.message
     assert pay.suggestions == ["Raise PAY-1 to P0 (CHK-3 needs ID-4 needs PAY-1)"]
     assert inversions["ID-4"].severity == "critical"

@@ -1,0 +1,98 @@
+"""One-click resolutions of conflicts: a confirmation page that says exactly what
+will change (GET), then the change itself against the item's version (POST).
+The target comes in the query string (``?to=2027 Q3`` or ``?to=P0``), the same
+for both."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from app.models import Item, Period
+from app.models.item import PRIORITIES
+from app.permissions import require
+from app.planning import bp, operations
+from app.planning.forms import VersionForm, form_for
+from app.planning.operations import PlanningError, StaleEdit
+from app.planning.pages import back_key, item_or_404, period_span
+from app.planning.schedule import move_item, periods_in_order, shifted_periods
+
+
+def _confirm(item: Item, form: VersionForm, what: str, status: int = 200):
+    return render_template(
+        "planning/confirm_action.html",
+        item=item,
+        form=form,
+        what=what,
+        back=back_key() or item.key,
+    ), status
+
+
+def _refuse(form: VersionForm, item: Item, error: PlanningError) -> None:
+    form.form_errors.append(str(error))
+    if isinstance(error, StaleEdit):
+        form.version.data, form.version.raw_data = item.version, []
+
+
+def _move(item: Item) -> tuple[str, Period]:
+    """What moving the item to start in the period named by ``to`` changes, and
+    that period; a move the plan cannot take is a 400 that says why."""
+    periods = periods_in_order()
+    name = request.args.get("to")
+    start = next((p for p in periods if p.name == name), None)
+    if start is None:
+        abort(400, description=f"There is no period named {name!r} to move {item.key} to.")
+    try:
+        new_start, new_end = shifted_periods(item, start, periods)
+    except PlanningError as error:
+        abort(400, description=str(error))
+    before = period_span(item.start_period, item.end_period)
+    after = period_span(new_start, new_end)
+    if before == after:
+        abort(400, description=f"{item.key} is already in {after}: there is nothing to move.")
+    return f"Move {item.key} from {before} to {after}", start
+
+
+def _raise(item: Item) -> tuple[str, int]:
+    wanted = (request.args.get("to") or "").upper()
+    if wanted not in PRIORITIES:
+        abort(400, description=f"Raise {item.key} to which priority? P0 to P3.")
+    if PRIORITIES.index(wanted) >= item.priority:
+        abort(400, description=f"{item.key} is already {item.priority_name}: nothing to raise.")
+    return f"Raise {item.key} from {item.priority_name} to {wanted}", PRIORITIES.index(wanted)
+
+
+@bp.route("/items/<key>/suggested/move", methods=["GET", "POST"])
+@login_required
+@require("plan")
+def suggested_move(key: str):
+    item = item_or_404(key)
+    what, start = _move(item)
+    form = form_for(VersionForm, version=item.version)
+    if not form.validate_on_submit():
+        return _confirm(item, form, what, 400 if form.is_submitted() else 200)
+    try:
+        result = move_item(item, start, expected_version=form.version.data)
+    except PlanningError as error:
+        _refuse(form, item, error)
+        return _confirm(item, form, _move(item)[0], 409 if isinstance(error, StaleEdit) else 400)
+    flash(result.message, "success")
+    return redirect(url_for(".item", key=back_key() or item.key))
+
+
+@bp.route("/items/<key>/suggested/raise", methods=["GET", "POST"])
+@login_required
+@require("plan")
+def suggested_raise(key: str):
+    item = item_or_404(key)
+    what, priority = _raise(item)
+    form = form_for(VersionForm, version=item.version)
+    if not form.validate_on_submit():
+        return _confirm(item, form, what, 400 if form.is_submitted() else 200)
+    try:
+        operations.raise_priority(item, priority, expected_version=form.version.data)
+    except PlanningError as error:
+        _refuse(form, item, error)
+        return _confirm(item, form, _raise(item)[0], 409 if isinstance(error, StaleEdit) else 400)
+    flash(f"Raised {item.key} to {PRIORITIES[priority]}.", "success")
+    return redirect(url_for(".item", key=back_key() or item.key))

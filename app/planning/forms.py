@@ -1,0 +1,120 @@
+"""Planning forms check the shape of the input; the operations check the rules.
+
+Period, team and item choices are filled in by the views from the database.
+"""
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import (
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from app.models.item import HEALTHS, PRIORITIES, STATUSES
+
+PRIORITY_CHOICES = [
+    SelectChoice(n, f"{name}{' (highest)' if n == 0 else ' (lowest)' if n == 3 else ''}")
+    for n, name in enumerate(PRIORITIES)
+]
+STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ")) for s in STATUSES]
+HEALTH_CHOICES = [SelectChoice(h, h.replace("_", " ")) for h in HEALTHS]
+ANSWER_CHOICES = [
+    SelectChoice("committed", "Commit: our team will deliver it"),
+    SelectChoice("declined", "Decline: our team will not deliver it"),
+]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def optional_id(value):
+    """A select's value as an id, or None for the empty choice."""
+    if value is None or value == "" or value == "None":
+        return None
+    return int(value)
+
+
+def form_for(form_class, **loaded):
+    """A GET shows the form filled with `loaded`; a POST reads only what was sent,
+    so that a version is never taken from the stored row instead of the user's page."""
+    if request.method == "POST":
+        return form_class()
+    return form_class(data=loaded)
+
+
+def _version_field():
+    return IntegerField("Version", widget=HiddenInput(), validators=[InputRequired()])
+
+
+class _ItemFields(FlaskForm):
+    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        "Description", filters=[_strip], validators=[Optional(), Length(max=20_000)]
+    )
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, coerce=int)
+    start = SelectField("Start period", coerce=optional_id)
+    end = SelectField("End period", coerce=optional_id)
+    estimate = FloatField(
+        "Estimate (person-weeks)", validators=[Optional(), NumberRange(min=0, max=100_000)]
+    )
+    status = SelectField("Status", choices=STATUS_CHOICES)
+    health = SelectField("Health", choices=HEALTH_CHOICES)
+    owner = StringField("Owner", filters=[_strip], validators=[Optional(), Length(max=120)])
+
+    def offer_periods(self, periods) -> None:
+        choices = [SelectChoice("", "Backlog (no period)")] + [
+            SelectChoice(period.id, period.name) for period in periods
+        ]
+        self.start.choices = choices
+        self.end.choices = choices
+
+
+class NewItemForm(_ItemFields):
+    team = SelectField("Team", coerce=optional_id, validators=[InputRequired()])
+
+
+class EditItemForm(_ItemFields):
+    version = _version_field()
+
+
+class VersionForm(FlaskForm):
+    """The confirmation of an action on a row, as loaded at `version`."""
+
+    version = _version_field()
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search items by key or title", filters=[_strip])
+
+
+class _NeededByField(FlaskForm):
+    needed_by = SelectField("Needed by", coerce=optional_id)
+
+    def offer_periods(self, periods) -> None:
+        self.needed_by.choices = [SelectChoice("", "The needing item's start period (default)")] + [
+            SelectChoice(period.id, period.name) for period in periods
+        ]
+
+
+class AddDependencyForm(_NeededByField):
+    other = SelectField("Item", coerce=optional_id, validators=[InputRequired()])
+
+
+class EditDependencyForm(_NeededByField):
+    version = _version_field()
+
+
+class AnswerForm(VersionForm):
+    commitment = RadioField("Answer", choices=ANSWER_CHOICES, validators=[InputRequired()])
+    note = TextAreaField("Note", filters=[_strip], validators=[Optional(), Length(max=2000)])
