@@ -49,20 +49,20 @@ def user_by_email(db, email):
 def test_only_admins_see_the_admin_link_and_pages(db, client, login, make_user, make_team, role):
     user = make_user(role, teams=[make_team()] if role == "contributor" else ())
     login(user)
-    assert b'href="/admin/users"' not in client.get("/").data
+    assert b'href="/admin/users"' not in client.get("/", follow_redirects=True).data
     assert client.get("/admin/users").status_code == 403
 
 
 def test_admins_see_the_admin_link(client, admin):
-    assert b'href="/admin/users"' in client.get("/").data
+    assert b'href="/admin/users"' in client.get("/", follow_redirects=True).data
 
 
 def test_home_links_an_admin_to_the_periods_page_when_there_are_none(
     db, client, login, make_user, admin
 ):
-    assert b'href="/admin/periods"' in client.get("/").data
+    assert b'href="/admin/periods"' in client.get("/", follow_redirects=True).data
     sign_in_as(login, db, make_user("planner"))
-    assert b'href="/admin/periods"' not in client.get("/").data
+    assert b'href="/admin/periods"' not in client.get("/", follow_redirects=True).data
 
 
 # Users

@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_login_page_renders(client):
     response = client.get("/login")
     assert response.status_code == 200
@@ -11,12 +14,17 @@ def test_home_requires_login(client):
     assert "/login" in response.headers["Location"]
 
 
-def test_home_lists_teams_and_items(client, login, make_user, make_team, make_period, make_item):
-    period = make_period(year=2026, quarter=4)
-    team = make_team("pay", name="Payments Platform")
-    make_item(team, title="Tokenised cards API", start=period)
-    login(make_user("viewer"))
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [
+        ("admin", "/roadmap"),
+        ("planner", "/roadmap"),
+        ("contributor", "/status/my-week"),
+        ("viewer", "/dashboard"),
+    ],
+)
+def test_home_is_each_roles_own_page(client, login, make_user, role, home):
+    login(make_user(role))
     response = client.get("/")
-    assert response.status_code == 200
-    assert b"Payments Platform" in response.data
-    assert b"Tokenised cards API" in response.data
+    assert response.status_code == 302
+    assert response.headers["Location"] == home
