@@ -41,6 +41,8 @@ class Config:
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     UPDATE_CADENCE_DAYS = _int_env("UPDATE_CADENCE_DAYS", 7)
+    # How long a process may reuse its analysis of an unchanged plan (0: never).
+    ANALYSIS_REUSE_SECONDS = _int_env("ANALYSIS_REUSE_SECONDS", 600)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -63,6 +65,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    ANALYSIS_REUSE_SECONDS = 0
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False

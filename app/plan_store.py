@@ -6,20 +6,30 @@ back as the driver's plain tuples, never as ORM objects, and nothing is loaded l
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
+from itertools import chain
+from uuid import uuid4
 
 from flask import current_app
-from sqlalchemy import func, select
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.engine import Connection
 
 from app.alignment import Analysis, Settings, analyze
 from app.alignment.snapshot import Decision, Dependency, Item, Period, PlanSnapshot, Team
 from app.clock import utcnow
 from app.extensions import db
-from app.models import ConflictDecision, StatusUpdate, TeamCapacity
+from app.models import ConflictDecision, PlanRevision, StatusUpdate, TeamCapacity
 from app.models import Dependency as DependencyRow
 from app.models import Item as ItemRow
 from app.models import Period as PeriodRow
 from app.models import Team as TeamRow
+
+REVISION_ROW = 1
+# What the analysis reads: a flush that touches any of these changes the plan.
+PLAN_MODELS = (ItemRow, DependencyRow, TeamRow, TeamCapacity, PeriodRow, StatusUpdate,
+               ConflictDecision)  # fmt: skip
 
 
 def load_snapshot() -> PlanSnapshot:
@@ -110,11 +120,67 @@ def _date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
+def current_revision() -> str | None:
+    return db.session.scalar(select(PlanRevision.token).where(PlanRevision.id == REVISION_ROW))
+
+
+def bump_revision(connection: Connection) -> None:
+    """Mark the plan as changed, in the caller's transaction. Writers queue on the one
+    row, so readers see the tokens in commit order."""
+    token = uuid4().hex
+    result = connection.execute(
+        update(PlanRevision).where(PlanRevision.id == REVISION_ROW).values(token=token)
+    )
+    if result.rowcount == 0:
+        connection.execute(insert(PlanRevision).values(id=REVISION_ROW, token=token))
+
+
+@event.listens_for(Session, "after_flush")
+def _plan_changed(session, _flush_context) -> None:
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(row, PLAN_MODELS) for row in changed):
+        bump_revision(session.connection())
+
+
+class _Reuse:
+    """This process's newest analysis, reused while the plan's revision token and the
+    time window it was made in both hold. Another process keeps its own."""
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.analysis: Analysis | None = None
+        self.lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self.lock:
+            self.key = self.analysis = None
+
+
+reuse = _Reuse()
+
+
 def analysis_settings() -> Settings:
     """The analysis thresholds of this app's configuration."""
     return Settings(cadence_days=current_app.config["UPDATE_CADENCE_DAYS"])
 
 
 def analyze_plan(now: datetime | None = None) -> Analysis:
-    """Load the plan and analyse it with the app's settings, as of `now` (naive UTC)."""
-    return analyze(load_snapshot(), now or utcnow(), analysis_settings())
+    """Load the plan and analyse it with the app's settings, as of `now` (naive UTC).
+
+    Without `now`, the analysis is of the present: it is reused while the plan is
+    unchanged, for up to ANALYSIS_REUSE_SECONDS (the window also bounds how late a
+    newly stale item may show)."""
+    settings = analysis_settings()
+    if now is not None:
+        return analyze(load_snapshot(), now, settings)
+    moment = utcnow()
+    window = current_app.config["ANALYSIS_REUSE_SECONDS"]
+    revision = current_revision() if window > 0 else None
+    if revision is None:
+        return analyze(load_snapshot(), moment, settings)
+    key = (str(db.engine.url), revision, settings, int(moment.timestamp()) // window)
+    with reuse.lock:
+        if reuse.key != key:
+            reuse.analysis = analyze(load_snapshot(), moment, settings)
+            reuse.key = key
+        return reuse.analysis

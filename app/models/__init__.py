@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
 from app.models.period import Period
+from app.models.revision import PlanRevision
 from app.models.snapshot import SnapshotItem, WeeklySnapshot
 from app.models.status import StatusUpdate
 from app.models.team import Team, TeamCapacity
@@ -16,6 +17,7 @@ __all__ = [
     "Dependency",
     "Item",
     "Period",
+    "PlanRevision",
     "SnapshotItem",
     "StatusUpdate",
     "Team",

@@ -22,6 +22,9 @@ class WeeklySnapshot(db.Model):
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # one entry per conflict: fingerprint, type, severity, state, items, teams, period, message
     conflicts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The same conflicts' fingerprints alone, sorted: what "resolved since last week"
+    # compares, small enough to read on every dashboard view.
+    fingerprints: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     items: Mapped[list["SnapshotItem"]] = relationship(
         back_populates="snapshot", cascade="all, delete-orphan", passive_deletes=True

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 03:46:31.667375
+Create Date: 2026-11-27 04:22:21.943841
 
 """
 from alembic import op
@@ -30,6 +30,11 @@ def upgrade():
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_period_start_date'), ['start_date'], unique=False)
 
+    op.create_table('plan_revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_revision'))
+    )
     op.create_table('team',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=20), nullable=False),
@@ -67,6 +72,7 @@ def upgrade():
     sa.Column('taken_at', sa.DateTime(), nullable=False),
     sa.Column('counts', sa.JSON(), nullable=False),
     sa.Column('conflicts', sa.JSON(), nullable=False),
+    sa.Column('fingerprints', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_snapshot')),
     sa.UniqueConstraint('week', name=op.f('uq_weekly_snapshot_week'))
     )
@@ -293,6 +299,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_team_kind'))
 
     op.drop_table('team')
+    op.drop_table('plan_revision')
     with op.batch_alter_table('period', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_period_start_date'))
 

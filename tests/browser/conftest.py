@@ -71,6 +71,7 @@ def live_app(live_database_url):
     class LiveConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = live_database_url
         WTF_CSRF_ENABLED = True
+        ANALYSIS_REUSE_SECONDS = 600
 
     app = create_app(LiveConfig)
     with app.app_context():
