@@ -36,11 +36,19 @@ def create_app(config_class: type = config_module.Config) -> Flask:
     from app import audit  # noqa: F401  (registers the audit listener)
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
+    from app.planning import bp as planning_bp
+    from app.roadmap import bp as roadmap_bp
+    from app.status import bp as status_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(planning_bp)
+    app.register_blueprint(roadmap_bp)
+    app.register_blueprint(status_bp)
+    app.register_blueprint(dashboard_bp)
 
     from app.cli import register_cli
 

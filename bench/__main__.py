@@ -4,7 +4,10 @@ in one process:
 - floor_s: the rows the snapshot needs, read with the database driver alone;
 - load_s: app.plan_store building the snapshot;
 - analysis_s: the full analysis with every derived view;
-- queries: statements the load issues.
+- queries: statements the load issues;
+- dashboard_s: GET /dashboard as a viewer, this week's snapshot already taken
+  (dashboard_cold_s: the same right after a change to the plan);
+- item_page_s: GET /items/<key> of the item that most items need.
 
 SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set (its tables are
 dropped and re-created). Writes bench/results/latest.json.
@@ -70,7 +73,10 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from app.alignment import analyze
     from app.extensions import db
     from app.plan_store import load_snapshot
+    from bench.dashboard import dashboard_seconds
     from bench.floor import Floor
+    from bench.items import item_page_seconds
+    from bench.roadmap import ROADMAP_ITEMS, roadmap_seconds
 
     print(f"[{db_name}] seeding {items} items ...", file=sys.stderr, flush=True)
     _flask(database_url, "db", "upgrade")
@@ -100,6 +106,9 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         load_s, snapshot = _median_time(load, runs)
         now = datetime.now(UTC).replace(tzinfo=None)
         analysis_s, _analysis = _median_time(lambda: analyze(snapshot, now), runs)
+        roadmap_s = roadmap_seconds(app, runs, _median_time) if items <= ROADMAP_ITEMS else None
+        dashboard_s, dashboard_cold_s = dashboard_seconds(app, runs, _median_time)
+        item_page_s = item_page_seconds(app, runs, _median_time)
         db.session.remove()
         db.engine.dispose()
     return {
@@ -110,6 +119,10 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         "load_s": round(load_s, 4),
         "analysis_s": round(analysis_s, 4),
         "queries": len(statements),
+        "dashboard_s": round(dashboard_s, 4),
+        "dashboard_cold_s": round(dashboard_cold_s, 4),
+        "item_page_s": round(item_page_s, 4),
+        **({"roadmap_s": round(roadmap_s, 4)} if roadmap_s is not None else {}),
     }
 
 
@@ -137,6 +150,21 @@ def _table(results: list[dict]) -> str:
                 f"{total(large) / total(small):.1f}x (load+analysis), "
                 f"{large['floor_s'] / small['floor_s']:.1f}x (floor)"
             )
+    lines += [
+        f"{r['db']}: dashboard at {r['items']} items: dashboard_s {r['dashboard_s']:.3f} "
+        f"(plan just changed: {r['dashboard_cold_s']:.3f})"
+        for r in results
+    ]
+    lines += [
+        f"{r['db']}: roadmap page at {r['items']} items: {r['roadmap_s']:.3f} s"
+        for r in results
+        if "roadmap_s" in r
+    ]
+    lines += [
+        f"{r['db']}: item page at {r['items']} items: {r['item_page_s']:.3f} s"
+        for r in results
+        if "item_page_s" in r
+    ]
     return "\n".join(lines)
 
 

@@ -12,11 +12,21 @@ class BadInput(click.ClickException):
 
 def register_cli(app: Flask) -> None:
     from app.cli.conflicts import conflicts_command
+    from app.cli.digest import digest_command
     from app.cli.periods import periods
     from app.cli.plan import plan_cli
     from app.cli.seed import seed_cli
+    from app.cli.snapshot import snapshot_command
     from app.cli.users import users
 
-    commands: list = [users, periods, plan_cli, seed_cli, conflicts_command]
+    commands: list = [
+        users,
+        periods,
+        plan_cli,
+        seed_cli,
+        conflicts_command,
+        digest_command,
+        snapshot_command,
+    ]
     for command in commands:
         app.cli.add_command(command)

@@ -23,6 +23,9 @@ EVERYONE = answers(302, 200, 200, 200, 200)
 ADMIN_PAGE = answers(302, 403, 403, 403, 200)
 ADMIN_ACTION = answers(302, 403, 403, 403, 302)
 ADMIN_EMPTY_FORM = answers(302, 403, 403, 403, 400)
+PLAN_PAGE = answers(302, 403, 403, 200, 200)
+PLAN_REFUSED = answers(302, 403, 403, 400, 400)
+STATUS_REFUSED = answers(302, 403, 400, 400, 400)
 
 EXPECTED = {
     "auth.login": {
@@ -30,7 +33,7 @@ EXPECTED = {
         "POST": answers(400, 302, 302, 302, 302),
     },
     "auth.logout": {"POST": answers(302, 302, 302, 302, 302)},
-    "main.home": {"GET": EVERYONE},
+    "main.home": {"GET": answers(302, 302, 302, 302, 302)},
     "admin.users": {"GET": ADMIN_PAGE},
     "admin.new_user": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
     "admin.edit_user": {"GET": ADMIN_PAGE, "POST": ADMIN_ACTION},
@@ -43,18 +46,57 @@ EXPECTED = {
     "admin.generate_quarters": {"POST": ADMIN_EMPTY_FORM},
     "admin.new_period": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
     "admin.edit_period": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
+    "planning.item": {"GET": EVERYONE},
+    "planning.team": {"GET": EVERYONE},
+    "planning.new_item": {"GET": PLAN_PAGE, "POST": PLAN_REFUSED},
+    "planning.edit_item": {"GET": PLAN_PAGE, "POST": PLAN_REFUSED},
+    "planning.delete_item": {"GET": PLAN_PAGE, "POST": PLAN_REFUSED},
+    "planning.cancel_item": {"POST": PLAN_REFUSED},
+    "planning.add_dependency": {"GET": PLAN_PAGE, "POST": PLAN_REFUSED},
+    "planning.edit_dependency": {"GET": PLAN_PAGE, "POST": PLAN_REFUSED},
+    "planning.remove_dependency": {"POST": PLAN_REFUSED},
+    "planning.answer_request": {
+        "GET": answers(302, 403, 200, 200, 200),
+        "POST": answers(302, 403, 400, 400, 400),
+    },
+    # without ?to= there is nothing to confirm or apply
+    "planning.suggested_move": {"GET": PLAN_REFUSED, "POST": PLAN_REFUSED},
+    "planning.suggested_raise": {"GET": PLAN_REFUSED, "POST": PLAN_REFUSED},
+    # the weekly form: contributors of the team (pay), planners and admins
+    "status.my_week": {"GET": answers(302, 403, 200, 200, 200), "POST": STATUS_REFUSED},
+    "status.team_form": {"GET": answers(302, 403, 200, 200, 200), "POST": STATUS_REFUSED},
+    "status.team": {"GET": EVERYONE},
+    "status.overview": {"GET": EVERYONE},
+    "status.digest": {"GET": EVERYONE},
+    "roadmap.index": {"GET": EVERYONE},
+    "roadmap.move": {"POST": PLAN_REFUSED},
+    "roadmap.capacity": {"GET": EVERYONE, "POST": PLAN_REFUSED},
+    # the fingerprint in the URL is no current conflict's: 404 once allowed
+    "dashboard.index": {"GET": EVERYONE},
+    "dashboard.conflicts": {"GET": EVERYONE},
+    "dashboard.conflict": {"GET": answers(302, 404, 404, 404, 404)},
+    "dashboard.decide": {"POST": answers(302, 403, 403, 404, 404)},
+    "dashboard.withdraw": {"POST": answers(302, 403, 403, 404, 404)},
+    "dashboard.slipped": {"GET": EVERYONE},
+    "dashboard.say_do": {"GET": EVERYONE},
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_answers_every_role_as_the_table_says(
-    app, db, client, login, make_user, make_team, make_period, role
+    app, db, client, login, make_user, make_team, make_period, make_item, make_dependency, role
 ):
     team = make_team("pay")
+    needed = make_item(team)
+    needing = make_item(make_team("chk", kind="product"))
     url_values = {
         "user_id": make_user("viewer", email="target@example.com", teams=[team]).id,
         "team_id": team.id,
         "period_id": make_period().id,
+        "key": needed.key,
+        "slug": team.slug,
+        "dep_id": make_dependency(needing, needed).id,
+        "fingerprint": "0" * 16,
     }
     user = None
     if role != "anonymous":

@@ -1,0 +1,155 @@
+"""The conflicts list (with its CSV download), one conflict's page, and the
+decisions about a conflict: acknowledge it, accept its risk, or withdraw that."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.alignment import Analysis, Conflict
+from app.clock import utcnow
+from app.dashboard import bp, operations
+from app.dashboard.collector import collector_paused
+from app.dashboard.forms import ConflictFilterForm, DecisionForm, WithdrawForm
+from app.dashboard.labels import TYPE_LABELS
+from app.dashboard.listing import page_of, select_conflicts, to_csv
+from app.dashboard.operations import ConflictGone, DecisionError
+from app.permissions import require
+from app.plan_store import analyze_plan
+
+
+def _local(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def _list_url() -> str:
+    """This request's own URL, to come back to after a decision."""
+    return request.full_path.rstrip("?")
+
+
+def _team_names(analysis: Analysis) -> dict[str, str]:
+    return {team.slug: team.name for team in analysis.snapshot.teams}
+
+
+def _current(fingerprint: str, analysis: Analysis) -> Conflict:
+    try:
+        return operations.find_conflict(fingerprint, analysis)
+    except ConflictGone:
+        abort(404, description="No current conflict has this fingerprint: it may be resolved.")
+
+
+def _describe(conflict: Conflict) -> str:
+    return f"the {TYPE_LABELS[conflict.type].lower()} of {', '.join(conflict.items[:3])}"
+
+
+@bp.route("/conflicts")
+@login_required
+@require("view")
+def conflicts():
+    with collector_paused():
+        return _conflicts_page()
+
+
+def _conflicts_page():
+    analysis = analyze_plan()
+    snapshot = analysis.snapshot
+    form = ConflictFilterForm(request.args)
+    teams = sorted((t.slug, t.name) for t in snapshot.teams)
+    form.offer(sorted(teams, key=lambda t: t[1].lower()), [p.name for p in snapshot.periods])
+    context = {"form": form, "team_names": dict(teams), "here": _list_url()}
+    if not form.validate():
+        return render_template("dashboard/conflicts.html", page=None, **context), 400
+    filters = form.filters()
+    selected = select_conflicts(analysis.conflicts, **filters)
+    if form.format.data == "csv":
+        filename = f"conflicts-{utcnow().date().isoformat()}.csv"
+        return Response(
+            to_csv(selected),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    chosen = {name: value for name, value in filters.items() if value}
+    return render_template(
+        "dashboard/conflicts.html",
+        page=page_of(selected, form.page.data),
+        csv_url=url_for(".conflicts", **chosen, format="csv"),
+        page_url=lambda number: url_for(".conflicts", **chosen, page=number),
+        **context,
+    )
+
+
+def _conflict_page(conflict: Conflict, analysis: Analysis, form, status: int = 200):
+    return (
+        render_template(
+            "dashboard/conflict.html",
+            conflict=conflict,
+            form=form,
+            withdraw_form=WithdrawForm(next=form.next.data),
+            back=_local(form.next.data) or url_for(".conflicts"),
+            team_names=_team_names(analysis),
+        ),
+        status,
+    )
+
+
+@bp.route("/conflicts/<fingerprint>")
+@login_required
+@require("view")
+def conflict(fingerprint: str):
+    analysis = analyze_plan()
+    found = _current(fingerprint, analysis)
+    form = DecisionForm(
+        next=_local(request.args.get("next")),
+        state=found.state if found.state != "open" else "acknowledged",
+        note=found.decision.note if found.decision else None,
+    )
+    return _conflict_page(found, analysis, form)
+
+
+@bp.route("/conflicts/<fingerprint>/decision", methods=["POST"])
+@login_required
+@require("decide_conflict")
+def decide(fingerprint: str):
+    analysis = analyze_plan()
+    found = _current(fingerprint, analysis)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            operations.decide(
+                fingerprint, form.state.data, form.note.data, actor=current_user, analysis=analysis
+            )
+        except DecisionError as error:
+            form[error.field or "note"].errors.append(str(error))
+        else:
+            if form.state.data == "accepted":
+                flash(
+                    f"Accepted the risk of {_describe(found)}: it no longer counts as open.",
+                    "success",
+                )
+            else:
+                flash(
+                    f"Acknowledged {_describe(found)}: it still counts as open until resolved.",
+                    "success",
+                )
+            return redirect(_local(form.next.data) or url_for(".conflicts"))
+    return _conflict_page(found, analysis, form, 400)
+
+
+@bp.route("/conflicts/<fingerprint>/decision/withdraw", methods=["POST"])
+@login_required
+@require("decide_conflict")
+def withdraw(fingerprint: str):
+    form = WithdrawForm()
+    try:
+        decision = operations.withdraw(fingerprint)
+    except ConflictGone:
+        abort(404, description="No decision has this fingerprint.")
+    what = "acknowledgement" if decision.state == "acknowledged" else "accepted risk"
+    flash(f"Withdrew the {what}: the conflict counts as open again.", "success")
+    return redirect(_local(form.next.data) or url_for(".conflicts"))

@@ -1,0 +1,110 @@
+"""The conflicts list: which conflicts a filter selects, a page of them, and the
+CSV download of the whole selection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.alignment import Conflict
+
+PER_PAGE = 50
+CSV_COLUMNS = (
+    "type",
+    "severity",
+    "items",
+    "teams",
+    "period",
+    "message",
+    "suggestions",
+    "fingerprint",
+    "state",
+    "decision_note",
+    "decision_by",
+    "decision_at",
+)
+
+
+def select_conflicts(
+    conflicts: Iterable[Conflict],
+    *,
+    type: str | None = None,
+    severity: str | None = None,
+    team: str | None = None,
+    period: str | None = None,
+    state: str | None = None,
+) -> list[Conflict]:
+    """Conflicts of this type and exactly this severity, involving the team (slug),
+    in the period (name), in this state ("unaccepted": open or acknowledged)."""
+    return [
+        c
+        for c in conflicts
+        if (type is None or c.type == type)
+        and (severity is None or c.severity == severity)
+        and (team is None or team in c.teams)
+        and (period is None or c.period == period)
+        and (state is None or c.state == state or (state == "unaccepted" and c.state != "accepted"))
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[Conflict]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.number * PER_PAGE, self.total)
+
+
+def page_of(conflicts: list[Conflict], number: int | None) -> Page:
+    """Page ``number`` (1-based) of the conflicts; past the end means the last page."""
+    pages = max(1, math.ceil(len(conflicts) / PER_PAGE))
+    number = min(max(number or 1, 1), pages)
+    start = (number - 1) * PER_PAGE
+    return Page(conflicts[start : start + PER_PAGE], number, pages, len(conflicts))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(conflicts: Iterable[Conflict]) -> str:
+    """The rows of `flask conflicts --format csv`, with the decision's note, author
+    and time after them. Text that a spreadsheet would read as a formula gets a
+    leading apostrophe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for conflict in conflicts:
+        decision = conflict.decision
+        writer.writerow(
+            (
+                conflict.type,
+                conflict.severity,
+                "; ".join(conflict.items),
+                "; ".join(conflict.teams),
+                conflict.period or "",
+                _cell(conflict.message),
+                _cell("; ".join(conflict.suggestions)),
+                conflict.fingerprint,
+                conflict.state,
+                _cell(decision.note) if decision else "",
+                (decision.by or "") if decision else "",
+                decision.at.isoformat() if decision else "",
+            )
+        )
+    return out.getvalue()

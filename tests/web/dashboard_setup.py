@@ -1,0 +1,126 @@
+"""A small plan for the dashboard tests, dated from today so that its first period
+is the current one ("Q0"; then Q1, Q2, Q3).
+
+- Data Platform (data, 10 person-weeks) has DATA-1 (8) and DATA-2 (6) in Q0:
+  over capacity, and contended by Checkout (CHK-1, P0, needs DATA-1) and Mobile
+  App (MOB-1, P1, needs DATA-2).
+- Payments Platform (pay, 20): PAY-1 (P3, at risk, Q1) is needed by CHK-2 (P0,
+  Q2): a priority inversion and an at-risk dependency. PAY-2 is in progress with
+  no status update for 60 days: stale.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask import g
+from sqlalchemy import func, select
+
+from app.clock import utcnow
+from app.models import AuditEvent, ConflictDecision, Period
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def next_quarter(start: date) -> date:
+    return date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
+
+
+def quarters_from(start: date, count: int) -> list[tuple[str, date, date]]:
+    found = []
+    for _ in range(count):
+        after = next_quarter(start)
+        found.append((f"{start.year} Q{(start.month - 1) // 3 + 1}", start, after - timedelta(1)))
+        start = after
+    return found
+
+
+@pytest.fixture
+def add_period(db):
+    def add(name: str, start: date, end: date) -> Period:
+        period = Period(name=name, start_date=start, end_date=end)
+        db.session.add(period)
+        db.session.flush()
+        return period
+
+    return add
+
+
+@pytest.fixture
+def plan(db, add_period, make_team, make_item, make_dependency):
+    today = utcnow().date()
+    periods = [add_period(*q) for q in quarters_from(quarter_start(today), 4)]
+    q0, q1, q2, _q3 = periods
+    data = make_team("data", name="Data Platform", default_capacity=10)
+    pay = make_team("pay", name="Payments Platform", default_capacity=20)
+    chk = make_team("chk", kind="product", name="Checkout")
+    mob = make_team("mob", kind="product", name="Mobile App")
+    data1 = make_item(data, title="Event stream", priority=1, start=q0, estimate=8)
+    data2 = make_item(data, title="Warehouse", priority=2, start=q0, estimate=6)
+    chk1 = make_item(chk, title="One-click checkout", priority=0, start=q1, estimate=3)
+    mob1 = make_item(mob, title="Offline mode", priority=1, start=q1, estimate=3)
+    pay1 = make_item(
+        pay, title="Tokenised cards", priority=3, start=q1, estimate=4, health="at_risk"
+    )
+    chk2 = make_item(chk, title="Saved cards", priority=0, start=q2, estimate=2)
+    pay2 = make_item(
+        pay,
+        title="Ledger migration",
+        start=q0,
+        estimate=5,
+        status="in_progress",
+        created_at=utcnow() - timedelta(days=60),
+    )
+    make_dependency(chk1, data1, commitment="committed")
+    make_dependency(mob1, data2, commitment="committed")
+    make_dependency(chk2, pay1, commitment="committed")
+    db.session.commit()  # a refused request rolls the session back; keep these rows
+    return SimpleNamespace(
+        periods=periods,
+        teams=SimpleNamespace(data=data, pay=pay, chk=chk, mob=mob),
+        data1=data1,
+        data2=data2,
+        chk1=chk1,
+        mob1=mob1,
+        pay1=pay1,
+        chk2=chk2,
+        pay2=pay2,
+    )
+
+
+@pytest.fixture
+def as_user(db, login, make_user):
+    """`as_user(role)`: a new user of that role, signed in on the client."""
+
+    def sign_in(role, teams=()):
+        user = make_user(role, teams=teams)
+        db.session.commit()
+        g.pop("_login_user", None)  # the test's app context outlives each request
+        return login(user), user
+
+    return sign_in
+
+
+def count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def audit_count(db) -> int:
+    return count(db, AuditEvent)
+
+
+def decisions(db) -> list[ConflictDecision]:
+    return list(db.session.scalars(select(ConflictDecision)))
+
+
+def text_of(response) -> str:
+    """The page's text without tags and with whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style|title)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return text.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"').strip()
