@@ -17,6 +17,7 @@ from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from app.alignment import Analysis, Settings, analyze
+from app.alignment.collector import collector_paused
 from app.alignment.snapshot import Decision, Dependency, Item, Period, PlanSnapshot, Team
 from app.clock import utcnow
 from app.extensions import db
@@ -33,7 +34,11 @@ PLAN_MODELS = (ItemRow, DependencyRow, TeamRow, TeamCapacity, PeriodRow, StatusU
 
 
 def load_snapshot() -> PlanSnapshot:
-    connection = db.session.connection()
+    with collector_paused():
+        return _load(db.session.connection())
+
+
+def _load(connection: Connection) -> PlanSnapshot:
 
     def rows(*columns, order_by=None, group_by=None) -> list[tuple]:
         # The driver's own tuples, fetched whole: no ORM and no row objects. Only

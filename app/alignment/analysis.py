@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from .capacity_rules import capacity_conflicts
+from .collector import collector_paused
 from .conflict import SEVERITY_RANK, Conflict, ConflictCounts
 from .context import Context
 from .dependency_rules import dependency_conflicts
@@ -89,23 +87,10 @@ class Analysis:
         ]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The analysis allocates hundreds of thousands of small lists, none in a
-    reference cycle; pausing the cyclic collector halves its running time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def analyze(snapshot: PlanSnapshot, now: datetime, settings: Settings | None = None) -> Analysis:
     """Analyse a plan at ``now`` (naive UTC). Conflicts come sorted by severity
     (critical first), then type, then first item key."""
-    with _collector_paused():
+    with collector_paused():
         ix = PlanIndex(snapshot)
         priorities = Priorities(ix)
         ledger = Ledger(ix, priorities)

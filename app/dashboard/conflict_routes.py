@@ -9,9 +9,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from app.alignment import Analysis, Conflict
+from app.alignment.collector import collector_paused
 from app.clock import utcnow
 from app.dashboard import bp, operations
-from app.dashboard.collector import collector_paused
 from app.dashboard.forms import ConflictFilterForm, DecisionForm, WithdrawForm
 from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.listing import page_of, select_conflicts, to_csv

@@ -6,11 +6,11 @@ from flask import render_template, request, url_for
 from flask_login import login_required
 from wtforms import SelectChoice
 
+from app.alignment.collector import collector_paused
 from app.alignment.text import pw
 from app.clock import utcnow
 from app.dashboard import bp
 from app.dashboard.charts import heat_chart, trend_chart
-from app.dashboard.collector import collector_paused
 from app.dashboard.forms import SinceForm
 from app.dashboard.history import (
     default_since,
