@@ -20,49 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.harness import ROOT, flask, median_time, reset_postgres
+
 RESULTS = ROOT / "bench" / "results" / "latest.json"
-
-
-def _flask(database_url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "DevelopmentConfig"}
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def _reset_postgres(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    from config import _database_url
-
-    engine = create_engine(_database_url(url), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def _median_time(fn, runs: int) -> tuple[float, object]:
-    times = []
-    result = None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
@@ -79,8 +44,8 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from bench.roadmap import ROADMAP_ITEMS, roadmap_seconds
 
     print(f"[{db_name}] seeding {items} items ...", file=sys.stderr, flush=True)
-    _flask(database_url, "db", "upgrade")
-    _flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
+    flask(database_url, "db", "upgrade")
+    flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
 
     class BenchConfig(config.DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
@@ -88,7 +53,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     app = create_app(BenchConfig)
     with app.app_context():
         floor = Floor(db.engine.url)
-        floor_s, _rows = _median_time(floor.read, runs)
+        floor_s, _rows = median_time(floor.read, runs)
         floor.close()
 
         statements = []
@@ -103,12 +68,12 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
             db.session.rollback()
             return snapshot
 
-        load_s, snapshot = _median_time(load, runs)
+        load_s, snapshot = median_time(load, runs)
         now = datetime.now(UTC).replace(tzinfo=None)
-        analysis_s, _analysis = _median_time(lambda: analyze(snapshot, now), runs)
-        roadmap_s = roadmap_seconds(app, runs, _median_time) if items <= ROADMAP_ITEMS else None
-        dashboard_s, dashboard_cold_s = dashboard_seconds(app, runs, _median_time)
-        item_page_s = item_page_seconds(app, runs, _median_time)
+        analysis_s, _analysis = median_time(lambda: analyze(snapshot, now), runs)
+        roadmap_s = roadmap_seconds(app, runs) if items <= ROADMAP_ITEMS else None
+        dashboard_s, dashboard_cold_s = dashboard_seconds(app, runs)
+        item_page_s = item_page_seconds(app, runs)
         db.session.remove()
         db.engine.dispose()
     return {
@@ -183,7 +148,7 @@ def main() -> None:
     pg_url = os.environ.get("BENCH_DATABASE_URL")
     if pg_url:
         for items in sizes:
-            _reset_postgres(pg_url)
+            reset_postgres(pg_url)
             results.append(measure("postgresql", pg_url, items, args.runs))
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

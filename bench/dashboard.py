@@ -12,41 +12,22 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+
+from bench.harness import get_ok, page_seconds, signed_in_client
 
 BENCH_VIEWER = "bench-viewer@example.com"
 
 
-def dashboard_seconds(app, runs: int, median_time: Callable) -> tuple[float, float]:
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import User
+def dashboard_seconds(app, runs: int) -> tuple[float, float]:
     from app.plan_store import reuse
 
-    with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == BENCH_VIEWER))
-        if user_id is None:
-            user = User(email=BENCH_VIEWER, name="Bench", role="viewer", password_hash="-")
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-
-    def render() -> None:
-        response = client.get("/dashboard")
-        if response.status_code != 200:
-            raise RuntimeError(f"GET /dashboard answered {response.status_code}")
+    client = signed_in_client(app, BENCH_VIEWER, "viewer")
 
     def render_cold() -> float:
         reuse.clear()  # outside the timing: freeing the old analysis is no part of a request
         started = time.perf_counter()
-        render()
+        get_ok(client, "/dashboard")
         return time.perf_counter() - started
 
-    render()
-    warm, _result = median_time(render, runs)
+    warm = page_seconds(client, "/dashboard", runs)
     return warm, statistics.median(render_cold() for _ in range(runs))

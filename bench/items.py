@@ -4,24 +4,18 @@ analysis, links, histories, template)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bench.harness import page_seconds, signed_in_client
 
 BENCH_READER = "bench-item-reader@example.com"
 
 
-def item_page_seconds(app, runs: int, median_time: Callable) -> float:
+def item_page_seconds(app, runs: int) -> float:
     from sqlalchemy import func, select
 
     from app.extensions import db
-    from app.models import Dependency, Item, User
+    from app.models import Dependency, Item
 
     with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == BENCH_READER))
-        if user_id is None:
-            user = User(email=BENCH_READER, name="Bench", role="viewer", password_hash="-")
-            db.session.add(user)
-            db.session.commit()
-            user_id = user.id
         key = db.session.scalar(
             select(Item.key)
             .join(Dependency, Dependency.dependency_id == Item.id)
@@ -29,16 +23,4 @@ def item_page_seconds(app, runs: int, median_time: Callable) -> float:
             .order_by(func.count().desc(), Item.key)
             .limit(1)
         )
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-
-    def render() -> None:
-        response = client.get(f"/items/{key}")
-        if response.status_code != 200:
-            raise RuntimeError(f"GET /items/{key} answered {response.status_code}")
-
-    render()
-    seconds, _result = median_time(render, runs)
-    return seconds
+    return page_seconds(signed_in_client(app, BENCH_READER, "viewer"), f"/items/{key}", runs)

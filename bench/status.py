@@ -23,7 +23,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench.__main__ import _flask, _reset_postgres
+from bench.harness import flask, reset_postgres, signed_in_client
 
 ROWS = 40
 EMAIL = "bench.contributor@example.com"
@@ -59,7 +59,7 @@ def _add_team(db, now) -> None:
 
     from app.admin.operations import create_user
     from app.models import Dependency, Item, Period, StatusUpdate, Team
-    from app.status.week import iso_week
+    from app.weeks import iso_week
 
     period = db.session.scalar(
         select(Period).where(Period.start_date <= now.date(), Period.end_date >= now.date())
@@ -105,13 +105,13 @@ def measure(database_url: str, items: int | None, runs: int) -> dict:
     from app import create_app
     from app.clock import utcnow
     from app.extensions import db
-    from app.models import Item, User
+    from app.models import Item
 
-    _flask(database_url, "db", "upgrade")
+    flask(database_url, "db", "upgrade")
     if items:
-        _flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
+        flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
     else:
-        _flask(database_url, "seed", "demo")
+        flask(database_url, "seed", "demo")
 
     class BenchConfig(config.DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
@@ -120,13 +120,9 @@ def measure(database_url: str, items: int | None, runs: int) -> dict:
     app = create_app(BenchConfig)
     with app.app_context():
         _add_team(db, utcnow())
-        user_id = db.session.scalar(select(User.id).where(User.email == EMAIL))
         plan_items = db.session.scalar(select(db.func.count()).select_from(Item))
         db.session.remove()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    client = signed_in_client(app, EMAIL, "contributor")
 
     statements = []
     with app.app_context():
@@ -180,7 +176,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'status-bench.db'}"
         if args.database_url:
-            _reset_postgres(url)
+            reset_postgres(url)
         os.environ.pop("TEST_DATABASE_URL", None)
         result = measure(url, args.items, args.runs)
     for key, value in result.items():

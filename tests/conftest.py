@@ -7,18 +7,22 @@ Set TEST_DATABASE_URL (postgresql+psycopg://...) to run the same suite on Postgr
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask import g
 from flask_sqlalchemy.session import Session
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.extensions import db as _db
 from app.models import Dependency, Item, Period, Team, TeamCapacity, TeamMembership, User
-from config import TestingConfig
+from config import TestingConfig, _database_url
 
 TEST_PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
@@ -44,11 +48,37 @@ def app():
         _db.engine.dispose()
 
 
-@pytest.fixture
-def db(app):
-    """The database, inside a transaction that is rolled back after the test.
+@pytest.fixture(scope="session")
+def scratch_database(tmp_path_factory):
+    """`with scratch_database(prefix) as url:` a database of its own, for tests that
+    need more than a transaction: a temporary SQLite file, or a throwaway PostgreSQL
+    database beside TEST_DATABASE_URL's, dropped afterwards."""
 
-    Commits made by the code under test only release a savepoint."""
+    @contextmanager
+    def scratch(prefix: str):
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            yield f"sqlite:///{tmp_path_factory.mktemp(prefix) / f'{prefix}.db'}"
+            return
+        server = make_url(_database_url(url))
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    return scratch
+
+
+@contextmanager
+def _rolled_back(app):
+    """The database inside a transaction that is rolled back at the end. Commits made
+    by the code under test only release a savepoint."""
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
@@ -67,6 +97,20 @@ def db(app):
             _db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture(scope="session")
+def rolled_back_database(app):
+    """For wider fixtures (e.g. module-scoped data that tests only read):
+    `with rolled_back_database() as db: ...`."""
+    return lambda: _rolled_back(app)
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside a transaction that is rolled back after the test."""
+    with _rolled_back(app) as database:
+        yield database
     # the limiter's memory storage would otherwise carry failed logins across tests
     from app.extensions import limiter
 
@@ -119,6 +163,21 @@ def make_period(db):
         db.session.add(period)
         db.session.flush()
         return period
+
+    return make
+
+
+@pytest.fixture
+def make_quarters(make_period):
+    """`make_quarters(day, count)`: the quarter of `day` and the `count - 1` after it."""
+
+    def make(day: date, count: int) -> list[Period]:
+        year, quarter = day.year, (day.month - 1) // 3 + 1
+        periods = []
+        for _ in range(count):
+            periods.append(make_period(year=year, quarter=quarter))
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        return periods
 
     return make
 
@@ -221,3 +280,28 @@ def login(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def sign_in(db, login):
+    """`sign_in(user)`: sign the user in on the client, committing what the test made
+    (a savepoint release) so that a refused request, which rolls the session back,
+    keeps it."""
+
+    def sign(user: User):
+        db.session.commit()
+        return login(user)
+
+    return sign
+
+
+@pytest.fixture
+def as_user(make_user, sign_in):
+    """`as_user(role, teams=(), email=None)`: a new user of that role, signed in on
+    the client: ``(client, user)``."""
+
+    def make(role: str, teams=(), email: str | None = None):
+        user = make_user(role, teams=teams, email=email)
+        return sign_in(user), user
+
+    return make

@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from app.admin.operations import FIRST_YEAR, LAST_YEAR
+from app.forms import strip
 
 ROLE_CHOICES = [
     SelectChoice("viewer", "Viewer: reads the roadmap and the dashboards"),
@@ -32,23 +33,19 @@ ROLE_CHOICES = [
 KIND_CHOICES = [SelectChoice("platform", "Platform team"), SelectChoice("product", "Product team")]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _slug(value):
     return value.strip().lower() if isinstance(value, str) else value
 
 
 class _UserFields(FlaskForm):
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)])
     role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
     teams = SelectMultipleField("Teams", coerce=int)
 
 
 class NewUserForm(_UserFields):
     email = EmailField(
-        "E-mail", filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "E-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
@@ -58,7 +55,7 @@ class EditUserForm(_UserFields):
 
 
 class _TeamFields(FlaskForm):
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)])
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired()])
     default_capacity = FloatField(
         "Default capacity (person-weeks per period)",
@@ -75,7 +72,7 @@ class EditTeamForm(_TeamFields):
 
 
 class PeriodForm(FlaskForm):
-    name = StringField("Name", filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=40)])
     start_date = DateField("Start", validators=[InputRequired()])
     end_date = DateField("End", validators=[InputRequired()])
 

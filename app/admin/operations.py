@@ -14,9 +14,9 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from app.alignment import TEAM_KINDS
 from app.extensions import db
 from app.models import ROLES, Period, Team, TeamMembership, User
-from app.models.team import TEAM_KINDS
 from app.models.user import MIN_PASSWORD_LENGTH
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]{2,20}")

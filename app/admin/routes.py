@@ -1,6 +1,8 @@
 """Administration pages: accounts, teams and periods. Admins only."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -19,8 +21,10 @@ from app.admin.forms import (
 )
 from app.admin.operations import AdminError
 from app.extensions import db
+from app.forms import refused
 from app.models import Period, Team, TeamMembership, User
 from app.permissions import require
+from app.planning.schedule import periods_in_order
 
 
 def _page(template: str, **context):
@@ -29,11 +33,19 @@ def _page(template: str, **context):
     return render_template(template, **context), status
 
 
-def _refused(form, error: AdminError) -> None:
-    if error.field in form:
-        form[error.field].errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
+def _saved(form, save: Callable[[], Any], message: Callable[[Any], str], endpoint: str):
+    """A valid post runs `save()`, flashes `message(what it returned)` and redirects
+    to `endpoint`. None when the form is to be shown (again): on a GET, an invalid
+    post, or a change the rules refuse (the refusal is put on the form)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except AdminError as error:
+        refused(form, error)
+        return None
+    flash(message(result), "success")
+    return redirect(url_for(endpoint))
 
 
 def _offer_teams(form) -> dict[int, Team]:
@@ -63,21 +75,19 @@ def users():
 def new_user():
     form = NewUserForm()
     teams = _offer_teams(form)
-    if form.validate_on_submit():
-        try:
-            user = operations.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                password=form.password.data,
-                teams=[teams[team_id] for team_id in form.teams.data],
-            )
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Created the account {user.email} ({user.role}).", "success")
-            return redirect(url_for(".users"))
-    return _page("admin/user_form.html", form=form, user=None)
+    saved = _saved(
+        form,
+        lambda: operations.create_user(
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            password=form.password.data,
+            teams=[teams[team_id] for team_id in form.teams.data],
+        ),
+        lambda user: f"Created the account {user.email} ({user.role}).",
+        ".users",
+    )
+    return saved or _page("admin/user_form.html", form=form, user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -87,21 +97,19 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = EditUserForm(obj=user, teams=sorted(user.team_ids))
     teams = _offer_teams(form)
-    if form.validate_on_submit():
-        try:
-            operations.update_user(
-                user,
-                name=form.name.data,
-                role=form.role.data,
-                teams=[teams[team_id] for team_id in form.teams.data],
-                password=form.password.data or None,
-            )
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Saved the account {user.email}.", "success")
-            return redirect(url_for(".users"))
-    return _page("admin/user_form.html", form=form, user=user)
+    saved = _saved(
+        form,
+        lambda: operations.update_user(
+            user,
+            name=form.name.data,
+            role=form.role.data,
+            teams=[teams[team_id] for team_id in form.teams.data],
+            password=form.password.data or None,
+        ),
+        lambda _: f"Saved the account {user.email}.",
+        ".users",
+    )
+    return saved or _page("admin/user_form.html", form=form, user=user)
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -144,20 +152,18 @@ def teams():
 @require("admin")
 def new_team():
     form = NewTeamForm()
-    if form.validate_on_submit():
-        try:
-            team = operations.create_team(
-                slug=form.slug.data,
-                name=form.name.data,
-                kind=form.kind.data,
-                default_capacity=form.default_capacity.data,
-            )
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Created the team {team.name} ({team.slug}).", "success")
-            return redirect(url_for(".teams"))
-    return _page("admin/team_form.html", form=form, team=None)
+    saved = _saved(
+        form,
+        lambda: operations.create_team(
+            slug=form.slug.data,
+            name=form.name.data,
+            kind=form.kind.data,
+            default_capacity=form.default_capacity.data,
+        ),
+        lambda team: f"Created the team {team.name} ({team.slug}).",
+        ".teams",
+    )
+    return saved or _page("admin/team_form.html", form=form, team=None)
 
 
 @bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
@@ -166,27 +172,25 @@ def new_team():
 def edit_team(team_id: int):
     team = db.get_or_404(Team, team_id)
     form = EditTeamForm(obj=team)
-    if form.validate_on_submit():
-        try:
-            operations.update_team(
-                team,
-                name=form.name.data,
-                kind=form.kind.data,
-                default_capacity=form.default_capacity.data,
-            )
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Saved the team {team.name}.", "success")
-            return redirect(url_for(".teams"))
-    return _page("admin/team_form.html", form=form, team=team)
+    saved = _saved(
+        form,
+        lambda: operations.update_team(
+            team,
+            name=form.name.data,
+            kind=form.kind.data,
+            default_capacity=form.default_capacity.data,
+        ),
+        lambda _: f"Saved the team {team.name}.",
+        ".teams",
+    )
+    return saved or _page("admin/team_form.html", form=form, team=team)
 
 
 # Periods
 
 
 def _periods_page(quarters_form: QuartersForm):
-    periods = db.session.scalars(select(Period).order_by(Period.start_date)).all()
+    periods = periods_in_order()
     if quarters_form.year.data is None and not quarters_form.year.raw_data:
         quarters_form.year.data = periods[-1].end_date.year + 1 if periods else date.today().year
     return _page("admin/periods.html", periods=periods, quarters_form=quarters_form)
@@ -204,15 +208,13 @@ def periods():
 @require("admin")
 def generate_quarters():
     form = QuartersForm()
-    if form.validate_on_submit():
-        try:
-            quarters = operations.create_quarters(form.year.data)
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Created {quarters[0].name} to {quarters[-1].name}.", "success")
-            return redirect(url_for(".periods"))
-    return _periods_page(form)
+    saved = _saved(
+        form,
+        lambda: operations.create_quarters(form.year.data),
+        lambda quarters: f"Created {quarters[0].name} to {quarters[-1].name}.",
+        ".periods",
+    )
+    return saved or _periods_page(form)
 
 
 @bp.route("/periods/new", methods=["GET", "POST"])
@@ -220,17 +222,15 @@ def generate_quarters():
 @require("admin")
 def new_period():
     form = PeriodForm()
-    if form.validate_on_submit():
-        try:
-            period = operations.create_period(
-                name=form.name.data, start=form.start_date.data, end=form.end_date.data
-            )
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Created the period {period.name}.", "success")
-            return redirect(url_for(".periods"))
-    return _page("admin/period_form.html", form=form, period=None)
+    saved = _saved(
+        form,
+        lambda: operations.create_period(
+            name=form.name.data, start=form.start_date.data, end=form.end_date.data
+        ),
+        lambda period: f"Created the period {period.name}.",
+        ".periods",
+    )
+    return saved or _page("admin/period_form.html", form=form, period=None)
 
 
 @bp.route("/periods/<int:period_id>", methods=["GET", "POST"])
@@ -239,14 +239,12 @@ def new_period():
 def edit_period(period_id: int):
     period = db.get_or_404(Period, period_id)
     form = PeriodForm(obj=period)
-    if form.validate_on_submit():
-        try:
-            operations.update_period(
-                period, name=form.name.data, start=form.start_date.data, end=form.end_date.data
-            )
-        except AdminError as error:
-            _refused(form, error)
-        else:
-            flash(f"Saved the period {period.name}.", "success")
-            return redirect(url_for(".periods"))
-    return _page("admin/period_form.html", form=form, period=period)
+    saved = _saved(
+        form,
+        lambda: operations.update_period(
+            period, name=form.name.data, start=form.start_date.data, end=form.end_date.data
+        ),
+        lambda _: f"Saved the period {period.name}.",
+        ".periods",
+    )
+    return saved or _page("admin/period_form.html", form=form, period=period)

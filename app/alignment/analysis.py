@@ -38,6 +38,9 @@ class Analysis:
         self.effective_priority: dict[int, int] = dict(zip(ix.ids, effective, strict=True))
         self.ledger: Ledger = ctx.ledger
         self.current_period: int | None = ctx.current_period
+        # The period running now, else the next one to start; None once all have ended.
+        open_period = ctx.first_open_period
+        self.first_open_period: int | None = open_period if open_period < ix.n_periods else None
 
     def _position(self, item_id: int) -> int:
         try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 PRIORITY_NAMES = ("P0", "P1", "P2", "P3")
-ACTIVE_STATUSES = frozenset({"proposed", "committed", "in_progress"})
+ACTIVE_STATUSES = ("proposed", "committed", "in_progress")
 STATUSES = ("proposed", "committed", "in_progress", "done", "cancelled")
 HEALTHS = ("on_track", "at_risk", "off_track")
 COMMITMENTS = ("requested", "committed", "declined")

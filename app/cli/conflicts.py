@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime
 
@@ -11,22 +9,12 @@ import click
 from sqlalchemy import select
 
 from app.alignment.conflict import SEVERITIES
+from app.dashboard.listing import to_csv
 from app.extensions import db
 from app.models import Period, Team
 from app.plan_store import analyze_plan
 
 EXIT_CRITICAL = 3
-CSV_COLUMNS = (
-    "type",
-    "severity",
-    "items",
-    "teams",
-    "period",
-    "message",
-    "suggestions",
-    "fingerprint",
-    "state",
-)
 
 
 @click.command("conflicts")
@@ -75,24 +63,12 @@ def conflicts_command(
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
     elif fmt == "csv":
-        click.echo(_csv(rows), nl=False)
+        click.echo(to_csv(conflicts, decisions=False), nl=False)
     else:
         click.echo(_table(rows))
 
     if any(c.severity == "critical" and c.state != "accepted" for c in conflicts):
         raise SystemExit(EXIT_CRITICAL)
-
-
-def _csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            "; ".join(row[c]) if isinstance(row[c], list) else ("" if row[c] is None else row[c])
-            for c in CSV_COLUMNS
-        )
-    return out.getvalue()
 
 
 def _table(rows: list[dict]) -> str:

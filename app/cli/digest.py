@@ -7,7 +7,8 @@ import click
 from app.cli import BadInput
 from app.clock import utcnow
 from app.status.digest import FORMATS, to_markdown, to_text
-from app.status.digest_data import WeekError, load_digest
+from app.status.digest_data import load_digest
+from app.weeks import WeekError
 
 
 @click.command("digest")

@@ -6,9 +6,10 @@ import click
 
 from app.cli import BadInput
 from app.clock import utcnow
-from app.dashboard.snapshots import monday_of, take_snapshot, week_of
+from app.dashboard.snapshots import take_snapshot
 from app.extensions import db
 from app.plan_store import analyze_plan
+from app.weeks import WeekError, requested_week
 
 
 @click.command("snapshot")
@@ -23,15 +24,10 @@ def snapshot_command(week: str | None) -> None:
     conflict, and each item's periods, status and health. Taking it again in the
     same week replaces that week's. Run it from cron early each week."""
     now = utcnow()
-    current = week_of(now.date())
-    if week is None:
-        week = current
-    else:
-        week = week.strip().upper()
-        if monday_of(week) is None:
-            raise BadInput(f'"{week}" is not an ISO week: write it like {current}')
-        if week > current:
-            raise BadInput(f"{week} has not begun yet: the current week is {current}")
+    try:
+        week = requested_week(week and week.strip().upper(), now)
+    except WeekError as error:
+        raise BadInput(str(error)) from error
     taken = take_snapshot(analyze_plan(now), week, now)
     db.session.commit()
     counts = taken.counts

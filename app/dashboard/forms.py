@@ -23,6 +23,7 @@ from wtforms.validators import (
 from app.alignment import CONFLICT_TYPES, SEVERITIES
 from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.operations import NOTE_LENGTH
+from app.forms import strip
 
 STATE_FILTERS = (
     ("", "Any state"),
@@ -31,10 +32,6 @@ STATE_FILTERS = (
     ("acknowledged", "Acknowledged"),
     ("accepted", "Accepted risk"),
 )
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class _Choice(SelectField):
@@ -111,7 +108,7 @@ class DecisionForm(FlaskForm):
     )
     note = TextAreaField(
         "Note",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(message="Say why in a note: it is what others will read."),
             Length(max=NOTE_LENGTH),

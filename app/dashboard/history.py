@@ -14,9 +14,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from app.dashboard.snapshots import monday_of
 from app.extensions import db
 from app.models import Item, Period, SnapshotItem, Team, WeeklySnapshot
+from app.weeks import monday_of
 
 PROMISED = ("committed", "in_progress")
 SAY_DO_PERIODS = 4
@@ -46,10 +46,6 @@ def snapshot_weeks() -> list[SnapshotWeek]:
         )
     )
     return [SnapshotWeek(*row) for row in rows]
-
-
-def periods_in_order() -> list[Period]:
-    return list(db.session.scalars(select(Period).order_by(Period.start_date)))
 
 
 def running_period(periods: list[Period], today: date) -> Period | None:

@@ -1,5 +1,5 @@
 """The conflicts list: which conflicts a filter selects, a page of them, and the
-CSV download of the whole selection."""
+CSV of the whole selection (the list's download and `flask conflicts --format csv`)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,8 @@ CSV_COLUMNS = (
     "suggestions",
     "fingerprint",
     "state",
-    "decision_note",
-    "decision_by",
-    "decision_at",
 )
+DECISION_COLUMNS = ("decision_note", "decision_by", "decision_at")
 
 
 def select_conflicts(
@@ -82,29 +80,31 @@ def _cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def to_csv(conflicts: Iterable[Conflict]) -> str:
-    """The rows of `flask conflicts --format csv`, with the decision's note, author
-    and time after them. Text that a spreadsheet would read as a formula gets a
+def to_csv(conflicts: Iterable[Conflict], *, decisions: bool = True) -> str:
+    """One row a conflict, in CSV_COLUMNS, then (with `decisions`) the decision's
+    note, author and time. Text that a spreadsheet would read as a formula gets a
     leading apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + DECISION_COLUMNS if decisions else CSV_COLUMNS)
     for conflict in conflicts:
-        decision = conflict.decision
-        writer.writerow(
-            (
-                conflict.type,
-                conflict.severity,
-                "; ".join(conflict.items),
-                "; ".join(conflict.teams),
-                conflict.period or "",
-                _cell(conflict.message),
-                _cell("; ".join(conflict.suggestions)),
-                conflict.fingerprint,
-                conflict.state,
+        row = [
+            conflict.type,
+            conflict.severity,
+            "; ".join(conflict.items),
+            "; ".join(conflict.teams),
+            conflict.period or "",
+            _cell(conflict.message),
+            _cell("; ".join(conflict.suggestions)),
+            conflict.fingerprint,
+            conflict.state,
+        ]
+        if decisions:
+            decision = conflict.decision
+            row += [
                 _cell(decision.note) if decision else "",
                 (decision.by or "") if decision else "",
                 decision.at.isoformat() if decision else "",
-            )
-        )
+            ]
+        writer.writerow(row)
     return out.getvalue()

@@ -6,24 +6,21 @@ from flask import render_template, request, url_for
 from flask_login import login_required
 from wtforms import SelectChoice
 
+from app.alignment import SEVERITIES
 from app.alignment.collector import collector_paused
 from app.alignment.text import pw
 from app.clock import utcnow
 from app.dashboard import bp
 from app.dashboard.charts import heat_chart, trend_chart
 from app.dashboard.forms import SinceForm
-from app.dashboard.history import (
-    default_since,
-    periods_in_order,
-    say_do,
-    slipped_since,
-    snapshot_weeks,
-)
+from app.dashboard.history import default_since, say_do, slipped_since, snapshot_weeks
 from app.dashboard.labels import STATE_LABELS, TYPE_LABELS
 from app.dashboard.sections import PRIORITY_WEIGHTS, build_dashboard
-from app.dashboard.snapshots import ensure_snapshot, load_trend, week_of
+from app.dashboard.snapshots import ensure_snapshot, load_trend
 from app.permissions import require
 from app.plan_store import analyze_plan
+from app.planning.schedule import periods_in_order
+from app.weeks import iso_week
 
 
 def item_url(key: str) -> str:
@@ -42,6 +39,7 @@ def _helpers() -> dict:
         "roadmap_url": roadmap_url,
         "type_labels": TYPE_LABELS,
         "state_labels": STATE_LABELS,
+        "severities": SEVERITIES,
         "pw": pw,
     }
 
@@ -49,9 +47,9 @@ def _helpers() -> dict:
 def _dashboard_page(print_view: bool) -> str:
     analysis = analyze_plan()
     now = analysis.now
-    week = week_of(now.date())
+    week = iso_week(now)
     ensure_snapshot(analysis, week, utcnow())
-    board = build_dashboard(analysis, now.date())
+    board = build_dashboard(analysis)
     return render_template(
         "dashboard/index.html",
         board=board,

@@ -10,10 +10,10 @@ seven P3 ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Generic, TypeVar
 
 from app.alignment import (
+    PRIORITY_NAMES,
     SEVERITIES,
     Analysis,
     Conflict,
@@ -44,14 +44,6 @@ def band(capacity: float | None, demand: float) -> int:
         if utilisation < limit:
             return n
     return len(BAND_LIMITS) + 1
-
-
-def first_open_period(analysis: Analysis, today: date) -> int | None:
-    """The period running today, else the next one to start; None when all have ended."""
-    if analysis.current_period is not None:
-        return analysis.current_period
-    periods = analysis.snapshot.periods
-    return next((n for n, period in enumerate(periods) if period.end >= today), None)
 
 
 class Plan:
@@ -260,7 +252,7 @@ class AtRisk:
     @property
     def priority_mix(self) -> str:
         """``2 P0, 3 P2``: how many of each priority need it."""
-        return ", ".join(f"{n} P{p}" for p, n in enumerate(self.by_priority) if n)
+        return ", ".join(f"{n} {PRIORITY_NAMES[p]}" for p, n in enumerate(self.by_priority) if n)
 
 
 def weighted_blast_radius(priorities: list[int]) -> tuple[int, tuple[int, int, int, int]]:
@@ -346,9 +338,9 @@ class Dashboard:
     accepted: Listed[Conflict]
 
 
-def build_dashboard(analysis: Analysis, today: date) -> Dashboard:
+def build_dashboard(analysis: Analysis) -> Dashboard:
     plan = Plan(analysis)
-    period = first_open_period(analysis, today)
+    period = analysis.first_open_period
     return Dashboard(
         tiles(plan, period),
         heat_map(plan, period),

@@ -9,10 +9,9 @@ gone from this one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -21,34 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from app.alignment import SEVERITIES, Analysis, Conflict, ConflictCounts
 from app.extensions import db
 from app.models import SnapshotItem, WeeklySnapshot
+from app.weeks import last_weeks, monday_of
 
-WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
 TREND_WEEKS = 12
-
-
-def week_of(day: date) -> str:
-    """The ISO week of a day, as stored: ``2027-W05``."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def monday_of(week: str) -> date | None:
-    """The Monday of an ISO week written ``2027-W05``; None for anything else."""
-    match = WEEK_PATTERN.fullmatch(week.strip())
-    if not match:
-        return None
-    try:
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
-
-
-def weeks_ending(week: str, count: int) -> list[str]:
-    """``count`` consecutive ISO weeks, oldest first, the last being ``week``."""
-    monday = monday_of(week)
-    if monday is None:
-        raise ValueError(f"not an ISO week: {week!r}")
-    return [week_of(monday - timedelta(weeks=n)) for n in range(count - 1, -1, -1)]
 
 
 def resolved_between(previous: Iterable[str] | None, current: Iterable[str]) -> int | None:
@@ -202,7 +176,7 @@ def load_trend(
     for the past ones, the live analysis (and its ``counts``, when known) for
     ``week`` itself. Two small queries:
     the snapshots' counts, and the fingerprints of the newest snapshot before ``week``."""
-    wanted = weeks_ending(week, weeks)
+    wanted = last_weeks(week, weeks)
     stored = dict(
         db.session.execute(
             select(WeeklySnapshot.week, WeeklySnapshot.counts).where(

@@ -13,16 +13,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.alignment import ACTIVE_STATUSES, COMMITMENTS, HEALTHS, PRIORITY_NAMES, STATUSES
 from app.clock import utcnow
 from app.extensions import db
 from app.models.period import Period
 from app.models.team import Team
-
-STATUSES = ("proposed", "committed", "in_progress", "done", "cancelled")
-ACTIVE_STATUSES = ("proposed", "committed", "in_progress")
-HEALTHS = ("on_track", "at_risk", "off_track")
-COMMITMENTS = ("requested", "committed", "declined")
-PRIORITIES = ("P0", "P1", "P2", "P3")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -67,7 +62,7 @@ class Item(db.Model):
 
     @property
     def priority_name(self) -> str:
-        return PRIORITIES[self.priority]
+        return PRIORITY_NAMES[self.priority]
 
     @property
     def active(self) -> bool:

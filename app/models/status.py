@@ -12,9 +12,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.alignment import HEALTHS, STATUSES
 from app.clock import utcnow
 from app.extensions import db
-from app.models.item import HEALTHS, STATUSES, Item, _in
+from app.models.item import Item, _in
 
 
 class StatusUpdate(db.Model):

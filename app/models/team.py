@@ -4,8 +4,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.period import Period
 
-TEAM_KINDS = ("platform", "product")
-
 
 class Team(db.Model):
     __tablename__ = "team"

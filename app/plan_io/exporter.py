@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from app.alignment import PRIORITY_NAMES
 from app.extensions import db
 from app.models import Dependency, Item, Period, StatusUpdate, Team, TeamCapacity, User
-from app.plan_io.validate import FORMAT, PRIORITIES
+from app.plan_io.validate import FORMAT
 
 
 def format_datetime(moment: datetime) -> str:
@@ -129,7 +130,7 @@ def export_plan(session: Any = None) -> dict[str, Any]:
                 "team": slugs[item.team_id],
                 "title": item.title,
                 "description": item.description,
-                "priority": PRIORITIES[item.priority],
+                "priority": PRIORITY_NAMES[item.priority],
                 "start": period_names.get(item.start_period_id),
                 "end": period_names.get(item.end_period_id),
                 "estimate": plain_number(item.estimate),

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from app.plan_io.problems import Problem
+from app.weeks import parse_week
 
 
 class _Invalid:
@@ -32,7 +33,6 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
 )
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
 def json_type(value: Any) -> str:
@@ -62,11 +62,6 @@ def member_path(path: str, key: str) -> str:
     return f"{path}[{quoted(key)}]"
 
 
-def iso_week(moment: datetime | date) -> str:
-    year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def parse_date(text: str) -> date | None:
     if not _DATE.fullmatch(text):
         return None
@@ -87,17 +82,6 @@ def parse_datetime(text: str) -> datetime | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
-
-
-def parse_week(text: str) -> str | None:
-    match = _WEEK.fullmatch(text)
-    if not match:
-        return None
-    try:
-        date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
-    return text
 
 
 class Record:
@@ -139,17 +123,18 @@ class Record:
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(member_path(self.path, key), message))
 
-    def _value(self, key: str, default: Any, nullable: bool) -> Any:
-        """The raw value; ``_ABSENT`` when the caller should parse it."""
-        value = self.data.get(key, _ABSENT)
+    def _refuse(self, key: str, message: str) -> Any:
+        """Note a problem with the field; INVALID."""
+        self.problem(key, message)
+        return INVALID
+
+    def _absent(self, key: str, value: Any, default: Any, nullable: bool) -> Any:
+        """What a field that is absent (``_ABSENT``) or null reads as. Absent: the
+        default, else INVALID (``open`` noted it missing). Null: None when
+        ``nullable``, else a problem."""
         if value is _ABSENT:
             return default if default is not _ABSENT else INVALID
-        if value is None:
-            if nullable:
-                return None
-            self.problem(key, "must not be null")
-            return INVALID
-        return _ABSENT
+        return None if nullable else self._refuse(key, "must not be null")
 
     def text(
         self,
@@ -162,98 +147,79 @@ class Record:
         pattern: re.Pattern | None = None,
         pattern_hint: str = "",
     ) -> Any:
-        early = self._value(key, default, nullable)
-        if early is not _ABSENT:
-            return early
-        value = self.data[key]
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            return self._absent(key, value, default, nullable)
         if not isinstance(value, str):
-            self.problem(key, f"must be a string, got {json_type(value)}")
-            return INVALID
+            return self._refuse(key, f"must be a string, got {json_type(value)}")
         if not blank and not value.strip():
-            self.problem(key, "must not be empty")
-            return INVALID
+            return self._refuse(key, "must not be empty")
         if max_length is not None and len(value) > max_length:
-            self.problem(key, f"longer than {max_length} characters ({len(value)})")
-            return INVALID
+            return self._refuse(key, f"longer than {max_length} characters ({len(value)})")
         if pattern is not None and not pattern.fullmatch(value):
-            self.problem(key, f"{quoted(value)} is not valid: {pattern_hint}")
-            return INVALID
+            return self._refuse(key, f"{quoted(value)} is not valid: {pattern_hint}")
         return value
 
     def choice(self, key: str, choices: Collection[str], *, default: Any = _ABSENT) -> Any:
-        early = self._value(key, default, False)
-        if early is not _ABSENT:
-            return early
-        value = self.data[key]
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            return self._absent(key, value, default, False)
         if not isinstance(value, str) or value not in choices:
             shown = quoted(value) if isinstance(value, str) else json_type(value)
-            self.problem(key, f"{shown} is not one of {', '.join(choices)}")
-            return INVALID
+            return self._refuse(key, f"{shown} is not one of {', '.join(choices)}")
         return value
 
     def number(self, key: str, *, default: Any = _ABSENT, nullable: bool = False) -> Any:
         """A finite number of zero or more."""
-        early = self._value(key, default, nullable)
-        if early is not _ABSENT:
-            return early
-        return self.check_number(key, self.data[key])
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            return self._absent(key, value, default, nullable)
+        return self.check_number(key, value)
 
     def check_number(self, key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(key, f"must be a number, got {json_type(value)}")
-            return INVALID
+            return self._refuse(key, f"must be a number, got {json_type(value)}")
         if not math.isfinite(value) or value < 0:
-            self.problem(key, f"must be a number of 0 or more, got {value}")
-            return INVALID
+            return self._refuse(key, f"must be a number of 0 or more, got {value}")
         return value
 
     def integer(
         self, key: str, low: int, high: int, *, default: Any = _ABSENT, nullable: bool = False
     ) -> Any:
-        early = self._value(key, default, nullable)
-        if early is not _ABSENT:
-            return early
-        value = self.data[key]
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            return self._absent(key, value, default, nullable)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"must be a whole number, got {json_type(value)} {value!r}")
-            return INVALID
+            return self._refuse(key, f"must be a whole number, got {json_type(value)} {value!r}")
         if not low <= value <= high:
-            self.problem(key, f"must be between {low} and {high}, got {value}")
-            return INVALID
+            return self._refuse(key, f"must be between {low} and {high}, got {value}")
         return value
 
-    def _parsed(self, key: str, default: Any, nullable: bool, parse, expected: str) -> Any:
-        early = self._value(key, default, nullable)
-        if early is not _ABSENT:
-            return early
-        value = self.data[key]
+    def _parsed(self, key: str, default: Any, parse: Callable[[str], Any], expected: str) -> Any:
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            return self._absent(key, value, default, False)
         if not isinstance(value, str):
-            self.problem(key, f"must be a string ({expected}), got {json_type(value)}")
-            return INVALID
+            return self._refuse(key, f"must be a string ({expected}), got {json_type(value)}")
         parsed = parse(value)
         if parsed is None:
-            self.problem(key, f"{quoted(value)} is not {expected}")
-            return INVALID
+            return self._refuse(key, f"{quoted(value)} is not {expected}")
         return parsed
 
     def date(self, key: str) -> Any:
-        return self._parsed(key, _ABSENT, False, parse_date, "a date (YYYY-MM-DD)")
+        return self._parsed(key, _ABSENT, parse_date, "a date (YYYY-MM-DD)")
 
     def datetime(self, key: str, *, default: Any = _ABSENT) -> Any:
-        return self._parsed(
-            key, default, False, parse_datetime, "a date and time (YYYY-MM-DDTHH:MM:SSZ)"
-        )
+        return self._parsed(key, default, parse_datetime, "a date and time (YYYY-MM-DDTHH:MM:SSZ)")
 
     def week(self, key: str, *, default: Any = _ABSENT) -> Any:
-        return self._parsed(key, default, False, parse_week, "an ISO week (YYYY-Www)")
+        return self._parsed(key, default, parse_week, "an ISO week (YYYY-Www)")
 
     def object(self, key: str, *, nullable: bool = True) -> Any:
         """A nested object's raw dict (None when absent or null)."""
-        early = self._value(key, None, nullable)
-        if early is not _ABSENT:
-            return early
-        value = self.data[key]
+        value = self.data.get(key, _ABSENT)
+        if value is _ABSENT or value is None:
+            return self._absent(key, value, None, nullable)
         if not isinstance(value, dict):
-            self.problem(key, f"must be an object, got {json_type(value)}")
-            return INVALID
+            return self._refuse(key, f"must be an object, got {json_type(value)}")
         return value

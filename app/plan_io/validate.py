@@ -15,16 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.alignment import COMMITMENTS, HEALTHS, PRIORITY_NAMES, STATUSES, TEAM_KINDS
 from app.clock import utcnow
-from app.plan_io.fields import INVALID, Record, iso_week, json_type, quoted
+from app.plan_io.fields import INVALID, Record, json_type, quoted
 from app.plan_io.problems import PlanError, Problem
+from app.weeks import iso_week
 
 FORMAT = "roadmap-plan/1"
-PRIORITIES = ("P0", "P1", "P2", "P3")
-KINDS = ("platform", "product")
-STATUSES = ("proposed", "committed", "in_progress", "done", "cancelled")
-HEALTHS = ("on_track", "at_risk", "off_track")
-COMMITMENTS = ("requested", "committed", "declined")
 
 TOP_KEYS = ("format", "periods", "teams", "items", "dependencies", "status_updates")
 TOP_REQUIRED = ("format", "periods", "teams", "items", "dependencies")
@@ -197,7 +194,7 @@ class _Validator:
                 {
                     "slug": slug,
                     "name": r.text("name", max_length=TEAM_NAME_MAX),
-                    "kind": r.choice("kind", KINDS),
+                    "kind": r.choice("kind", TEAM_KINDS),
                     "default_capacity": default,
                     "capacities": overrides,
                 }
@@ -231,7 +228,7 @@ class _Validator:
             team = r.text("team", max_length=SLUG_MAX)
             if team and team not in self.team_slugs:
                 r.problem("team", f"unknown team {quoted(team)}")
-            priority = r.choice("priority", PRIORITIES)
+            priority = r.choice("priority", PRIORITY_NAMES)
             start, end = self._period_ref(r, "start"), self._period_ref(r, "end")
             known = start is not INVALID and end is not INVALID
             if known and (start is None) != (end is None):
@@ -258,7 +255,7 @@ class _Validator:
                     "team": team,
                     "title": r.text("title", max_length=TITLE_MAX),
                     "description": r.text("description", default="", blank=True),
-                    "priority": PRIORITIES.index(priority) if priority else INVALID,
+                    "priority": PRIORITY_NAMES.index(priority) if priority else INVALID,
                     "start": start,
                     "end": end,
                     "estimate": r.number("estimate", default=None, nullable=True),

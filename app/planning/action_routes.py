@@ -5,11 +5,13 @@ for both."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from app.alignment import PRIORITY_NAMES
 from app.models import Item, Period
-from app.models.item import PRIORITIES
 from app.permissions import require
 from app.planning import bp, operations
 from app.planning.forms import VersionForm, form_for
@@ -55,44 +57,47 @@ def _move(item: Item) -> tuple[str, Period]:
 
 def _raise(item: Item) -> tuple[str, int]:
     wanted = (request.args.get("to") or "").upper()
-    if wanted not in PRIORITIES:
+    if wanted not in PRIORITY_NAMES:
         abort(400, description=f"Raise {item.key} to which priority? P0 to P3.")
-    if PRIORITIES.index(wanted) >= item.priority:
+    if PRIORITY_NAMES.index(wanted) >= item.priority:
         abort(400, description=f"{item.key} is already {item.priority_name}: nothing to raise.")
-    return f"Raise {item.key} from {item.priority_name} to {wanted}", PRIORITIES.index(wanted)
+    return f"Raise {item.key} from {item.priority_name} to {wanted}", PRIORITY_NAMES.index(wanted)
+
+
+def _carry_out(key: str, describe: Callable, apply: Callable):
+    """A suggested change: `describe(item)` says what it changes and gives its target
+    (a 400 when it no longer applies); `apply(item, target, version)` makes it and
+    says what it did. GET asks to confirm; POST changes and goes back."""
+    item = item_or_404(key)
+    what, target = describe(item)
+    form = form_for(VersionForm, version=item.version)
+    if not form.validate_on_submit():
+        return _confirm(item, form, what, 400 if form.is_submitted() else 200)
+    try:
+        message = apply(item, target, form.version.data)
+    except PlanningError as error:
+        _refuse(form, item, error)
+        return _confirm(item, form, describe(item)[0], 409 if isinstance(error, StaleEdit) else 400)
+    flash(message, "success")
+    return redirect(url_for(".item", key=back_key() or item.key))
 
 
 @bp.route("/items/<key>/suggested/move", methods=["GET", "POST"])
 @login_required
 @require("plan")
 def suggested_move(key: str):
-    item = item_or_404(key)
-    what, start = _move(item)
-    form = form_for(VersionForm, version=item.version)
-    if not form.validate_on_submit():
-        return _confirm(item, form, what, 400 if form.is_submitted() else 200)
-    try:
-        result = move_item(item, start, expected_version=form.version.data)
-    except PlanningError as error:
-        _refuse(form, item, error)
-        return _confirm(item, form, _move(item)[0], 409 if isinstance(error, StaleEdit) else 400)
-    flash(result.message, "success")
-    return redirect(url_for(".item", key=back_key() or item.key))
+    def apply(item: Item, start: Period, version: int) -> str:
+        return move_item(item, start, expected_version=version).message
+
+    return _carry_out(key, _move, apply)
 
 
 @bp.route("/items/<key>/suggested/raise", methods=["GET", "POST"])
 @login_required
 @require("plan")
 def suggested_raise(key: str):
-    item = item_or_404(key)
-    what, priority = _raise(item)
-    form = form_for(VersionForm, version=item.version)
-    if not form.validate_on_submit():
-        return _confirm(item, form, what, 400 if form.is_submitted() else 200)
-    try:
-        operations.raise_priority(item, priority, expected_version=form.version.data)
-    except PlanningError as error:
-        _refuse(form, item, error)
-        return _confirm(item, form, _raise(item)[0], 409 if isinstance(error, StaleEdit) else 400)
-    flash(f"Raised {item.key} to {PRIORITIES[priority]}.", "success")
-    return redirect(url_for(".item", key=back_key() or item.key))
+    def apply(item: Item, priority: int, version: int) -> str:
+        operations.raise_priority(item, priority, expected_version=version)
+        return f"Raised {item.key} to {PRIORITY_NAMES[priority]}."
+
+    return _carry_out(key, _raise, apply)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.extensions import db
+from app.forms import refused
 from app.models import Dependency, Item, Period
 from app.permissions import ensure, require
 from app.planning import bp
@@ -25,7 +26,7 @@ from app.planning.forms import (
 from app.planning.history import dependency_history
 from app.planning.operations import PlanningError, StaleEdit
 from app.planning.pages import all_periods, back_key, dependency_or_404, item_or_404
-from app.planning.routes import refused, stale_notice
+from app.planning.routes import stale_notice, stale_refusal
 
 SEARCH_LIMIT = 50
 
@@ -154,8 +155,7 @@ def remove_dependency(dep_id: int):
     try:
         operations.remove_dependency(dep, expected_version=form.version.data)
     except StaleEdit as stale:
-        form.form_errors.append(str(stale))
-        form.version.data, form.version.raw_data = dep.version, []
+        stale_refusal(form, stale, dep.version)
         return _dependency_page(dep, edit_form, form, status=409)
     flash(f"{dep.dependent.key} no longer needs {dep.dependency.key}.", "success")
     return redirect(back)

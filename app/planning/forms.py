@@ -17,11 +17,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from app.models.item import HEALTHS, PRIORITIES, STATUSES
+from app.alignment import HEALTHS, PRIORITY_NAMES, STATUSES
+from app.forms import strip
 
 PRIORITY_CHOICES = [
     SelectChoice(n, f"{name}{' (highest)' if n == 0 else ' (lowest)' if n == 3 else ''}")
-    for n, name in enumerate(PRIORITIES)
+    for n, name in enumerate(PRIORITY_NAMES)
 ]
 STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ")) for s in STATUSES]
 HEALTH_CHOICES = [SelectChoice(h, h.replace("_", " ")) for h in HEALTHS]
@@ -29,10 +30,6 @@ ANSWER_CHOICES = [
     SelectChoice("committed", "Commit: our team will deliver it"),
     SelectChoice("declined", "Decline: our team will not deliver it"),
 ]
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def optional_id(value):
@@ -55,9 +52,9 @@ def _version_field():
 
 
 class _ItemFields(FlaskForm):
-    title = StringField("Title", filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", filters=[strip], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
-        "Description", filters=[_strip], validators=[Optional(), Length(max=20_000)]
+        "Description", filters=[strip], validators=[Optional(), Length(max=20_000)]
     )
     priority = SelectField("Priority", choices=PRIORITY_CHOICES, coerce=int)
     start = SelectField("Start period", coerce=optional_id)
@@ -67,7 +64,7 @@ class _ItemFields(FlaskForm):
     )
     status = SelectField("Status", choices=STATUS_CHOICES)
     health = SelectField("Health", choices=HEALTH_CHOICES)
-    owner = StringField("Owner", filters=[_strip], validators=[Optional(), Length(max=120)])
+    owner = StringField("Owner", filters=[strip], validators=[Optional(), Length(max=120)])
 
     def offer_periods(self, periods) -> None:
         choices = [SelectChoice("", "Backlog (no period)")] + [
@@ -95,7 +92,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search items by key or title", filters=[_strip])
+    q = StringField("Search items by key or title", filters=[strip])
 
 
 class _NeededByField(FlaskForm):
@@ -117,4 +114,4 @@ class EditDependencyForm(_NeededByField):
 
 class AnswerForm(VersionForm):
     commitment = RadioField("Answer", choices=ANSWER_CHOICES, validators=[InputRequired()])
-    note = TextAreaField("Note", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=2000)])

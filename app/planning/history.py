@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from app.alignment import PRIORITY_NAMES
 from app.extensions import db
 from app.models import AuditEvent, Dependency, Item, Period, Team
-from app.models.item import PRIORITIES
 
 HISTORY_LIMIT = 200
 LABELS = {
@@ -115,8 +115,8 @@ class _Formatter:
     def value(self, field: str, value: Any) -> str:
         if value is None or value == "":
             return "—"
-        if field == "priority" and isinstance(value, int) and 0 <= value < len(PRIORITIES):
-            return PRIORITIES[value]
+        if field == "priority" and isinstance(value, int) and 0 <= value < len(PRIORITY_NAMES):
+            return PRIORITY_NAMES[value]
         if field in ("start_period_id", "end_period_id", "needed_by_period_id"):
             period = self.periods.get(value)
             return period.name if period else f"period {value}"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.alignment import PRIORITY_NAMES
 from app.alignment.text import pw
 from app.models import Period
-from app.models.item import PRIORITIES
 
 LABELS = {
     "title": "Title",
@@ -41,7 +41,7 @@ def shown(field: str, value: Any) -> str:
     if isinstance(value, Period):
         return value.name
     if field == "priority":
-        return PRIORITIES[value]
+        return PRIORITY_NAMES[value]
     if field == "estimate":
         return pw(value)
     if field in ("status", "health"):

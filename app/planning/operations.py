@@ -12,9 +12,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.alignment import HEALTHS, PRIORITY_NAMES, STATUSES
 from app.extensions import db
 from app.models import AuditEvent, Dependency, Item, Period, Team
-from app.models.item import HEALTHS, PRIORITIES, STATUSES
 
 
 class PlanningError(ValueError):
@@ -192,7 +192,7 @@ def _check_item(values: dict[str, Any]) -> dict[str, Any]:
     description = (values["description"] or "").strip()
     if len(description) > 20_000:
         raise PlanningError("A description has at most 20,000 characters.", "description")
-    if values["priority"] not in range(len(PRIORITIES)):
+    if values["priority"] not in range(len(PRIORITY_NAMES)):
         raise PlanningError("The priority is P0 (highest) to P3.", "priority")
     estimate = values["estimate"]
     if estimate is not None and not (math.isfinite(estimate) and 0 <= estimate <= 100_000):
@@ -231,11 +231,11 @@ def update_item(
 
 
 def raise_priority(item: Item, priority: int, *, expected_version: int | None) -> None:
-    if priority not in range(len(PRIORITIES)):
+    if priority not in range(len(PRIORITY_NAMES)):
         raise PlanningError("The priority is P0 (highest) to P3.", "priority")
     if priority >= item.priority:
         raise PlanningError(
-            f"{item.key} is already {item.priority_name}; {PRIORITIES[priority]} would not "
+            f"{item.key} is already {item.priority_name}; {PRIORITY_NAMES[priority]} would not "
             "raise it."
         )
     update_item(item, {"priority": priority}, expected_version=expected_version)

@@ -16,12 +16,13 @@ from app.plan_io.validate import KEY_PATTERN
 from app.plan_store import analyze_plan
 from app.planning import bp
 from app.planning.history import HistoryEntry, item_history
+from app.planning.schedule import periods_in_order
 
 
 def all_periods() -> dict[int, Period]:
     """Every period by id, in time order. Loaded once per request, so that each
     item's start and end period is found in the session without a query."""
-    return {p.id: p for p in db.session.scalars(select(Period).order_by(Period.start_date))}
+    return {p.id: p for p in periods_in_order()}
 
 
 def item_or_404(key: str) -> Item:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.extensions import db
+from app.forms import refused
 from app.models import Item, Period, Team
 from app.permissions import require
 from app.plan_store import analyze_plan
@@ -25,20 +26,16 @@ from app.planning.pages import (
 )
 
 
-def refused(form, error: PlanningError) -> None:
-    """Show a refusal next to the field it concerns, or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
+def stale_refusal(form, stale: StaleEdit, version: int) -> None:
+    """After a stale save: the message above the form, and the version to save
+    against next (the user's values stay in the form)."""
+    form.form_errors.append(str(stale))
+    form.version.data, form.version.raw_data = version, []
 
 
 def stale_notice(form, stale: StaleEdit, yours: dict, version: int) -> list:
-    """After a stale save: the message above the form, the version to save against
-    next (the user's values stay in the form), and the differences to merge."""
-    form.form_errors.append(str(stale))
-    form.version.data = version
-    form.version.raw_data = []
+    """`stale_refusal`, and the differences to merge."""
+    stale_refusal(form, stale, version)
     return differences(yours, stale.current)
 
 
@@ -164,8 +161,7 @@ def delete_item(key: str):
     try:
         operations.delete_item(item, expected_version=form.version.data)
     except StaleEdit as stale:
-        form.form_errors.append(str(stale))
-        form.version.data, form.version.raw_data = item.version, []
+        stale_refusal(form, stale, item.version)
         return _delete_page(item, form, 409)
     flash(f"Deleted {deleted_key} and its dependencies.", "success")
     return redirect(url_for(".team", slug=team.slug))
@@ -182,8 +178,7 @@ def cancel_item(key: str):
     try:
         operations.cancel_item(item, expected_version=form.version.data)
     except StaleEdit as stale:
-        form.form_errors.append(str(stale))
-        form.version.data, form.version.raw_data = item.version, []
+        stale_refusal(form, stale, item.version)
         return _delete_page(item, form, 409)
     except PlanningError as error:
         flash(str(error), "error")

@@ -41,14 +41,9 @@ class Roadmap:
 
 def default_first(analysis: Analysis, count: int = DEFAULT_PERIODS) -> int:
     """The current period; else the first that has not ended; else the last ones."""
-    if analysis.current_period is not None:
-        return analysis.current_period
-    today = analysis.now.date()
-    periods = analysis.snapshot.periods
-    for n, period in enumerate(periods):
-        if period.end >= today:
-            return n
-    return max(0, len(periods) - count)
+    if analysis.first_open_period is not None:
+        return analysis.first_open_period
+    return max(0, len(analysis.snapshot.periods) - count)
 
 
 def item_badges(conflicts: list[Conflict]) -> dict[int, tuple[int, str]]:

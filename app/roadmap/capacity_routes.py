@@ -14,6 +14,7 @@ from app.permissions import can, ensure, require
 from app.plan_store import analyze_plan
 from app.planning.capacity import CapacityChanged, capacity_table, save_capacities
 from app.planning.operations import PlanningError
+from app.planning.schedule import periods_in_order
 from app.roadmap import bp
 from app.roadmap.board import KIND_ORDER
 from app.roadmap.forms import capacity_form, cell_name, decode_table, encode_table, submitted_cells
@@ -26,7 +27,7 @@ def _teams() -> list[Team]:
 
 def _periods(show_past: bool) -> tuple[list[Period], list[Period]]:
     """(all periods in order, the ones shown: those not yet ended, unless asked)."""
-    periods = list(db.session.scalars(select(Period).order_by(Period.start_date)))
+    periods = periods_in_order()
     today = utcnow().date()
     shown = periods if show_past else [p for p in periods if p.end_date >= today]
     return periods, shown or periods

@@ -28,13 +28,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from app.alignment import PlanSnapshot
+from app.alignment import PRIORITY_NAMES, PlanSnapshot
 from app.alignment.text import pw
 from app.planning.capacity import MAX_CAPACITY, Cell
 from app.roadmap.board import DEFAULT_PERIODS, MAX_PERIODS, Filters
 
 BACKLOG = "backlog"
-PRIORITY_CHOICES = [SelectChoice(f"P{n}", f"P{n}") for n in range(4)]
+PRIORITY_CHOICES = [SelectChoice(name, name) for name in PRIORITY_NAMES]
 KIND_CHOICES = [
     SelectChoice("", "Platform and product"),
     SelectChoice("platform", "Platform teams"),

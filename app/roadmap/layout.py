@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from app.alignment import priority_name
+
 LABEL_W = 180
 COL_W = 232
 HEAD_H = 32
@@ -235,7 +237,7 @@ def _line_path(source: Card, target: Card) -> str:
 
 def _heading(spec: CardSpec, width: float) -> str:
     room = width - 14 - (BADGE_W if spec.badge else 0)
-    meta = f"P{spec.priority} · {estimate_text(spec.estimate)}"
+    meta = f"{priority_name(spec.priority)} · {estimate_text(spec.estimate)}"
     return fit(f"{spec.key} · {meta}", room, HEADING_CHAR_W)
 
 

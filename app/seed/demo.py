@@ -1,11 +1,13 @@
 """The demo organisation: a payments company with six platform teams and seven
 product teams, six quarters from the current one, about 150 items and 200
-dependencies, and eight weeks of status history.
+dependencies, ten weeks of status history, and the weekly snapshots of the eight
+weeks before the current one.
 
 ``build_demo_plan(today)`` returns it as a ``roadmap-plan/1`` document, the same
-for the same date; ``seed_demo()`` loads it through ``import_plan`` and adds the
-demo accounts. The plan is built to show every kind of conflict (see
-``DESIGNED_CONFLICTS``), next to plenty of work that is planned well.
+for the same date; ``seed_demo()`` loads it through ``import_plan``, records the
+past weeks' snapshots (``demo_past``) and adds the demo accounts. The plan is
+built to show every kind of conflict (see ``DESIGNED_CONFLICTS``), next to plenty
+of work that is planned well.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from app.models import Team
 from app.plan_io import FORMAT, ImportSummary, import_plan
 from app.plan_io.exporter import format_datetime
 from app.seed.demo_history import History
+from app.seed.demo_past import record_past_weeks
 from app.seed.demo_platform import PLATFORM_ITEMS, DemoItem
 from app.seed.demo_product import PRODUCT_ITEMS
 from app.seed.demo_teams import FOUNDATIONS, TEAMS, DemoTeam
@@ -197,9 +200,13 @@ def demo_present() -> bool:
 
 
 def seed_demo(today: date | None = None) -> ImportSummary:
-    """Load the demo plan into an empty database and create the demo accounts.
+    """Load the demo plan into an empty database, with the snapshots of its past
+    weeks, and create the demo accounts.
 
     Raises ``PlanError`` when the database already holds a plan. Never commits."""
-    summary = import_plan(build_demo_plan(today))
+    today = today or utcnow().date()
+    plan = build_demo_plan(today)
+    summary = import_plan(plan)
+    record_past_weeks(plan, today)
     create_demo_users()
     return summary

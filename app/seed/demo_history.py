@@ -1,10 +1,12 @@
-"""Eight weeks of weekly status updates for the demo, with the notes teams write.
+"""Ten weeks of weekly status updates for the demo, with the notes teams write.
 
 Items in progress report every week up to a few days ago, except the stale ones,
-whose last update is three weeks old. Finished items report until they were
-done, cancelled items say why, and some committed items have a first note on
-their preparation. Each item's newest update matches its current health and
-status.
+whose last update is three weeks old. Finished items report every week until
+they were done, cancelled items say why, and some committed items have a first
+note on their preparation. Each item's newest update matches its current health
+and status. A team writes an item's update at the same time each week, and the
+history reaches back before the eight past weeks that the demo's weekly
+snapshots show (``demo_past``), so no snapshot finds a reporting item silent.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from app.plan_io.fields import iso_week
 from app.seed.demo_platform import DemoItem
 from app.seed.demo_teams import DEV_TEAMS, DemoTeam, email_of
+from app.weeks import iso_week
 
 DEV_EMAIL = "dev@example.com"
-WEEKS = 8
+WEEKS = 10
 STALE_WEEKS_AGO = 3
 
 NOTES: dict[str, tuple[str, ...]] = {
@@ -101,6 +103,9 @@ class History:
         self.today = today
         self.rng = rng
         self.midnight = datetime.combine(today, time())
+        # Updates come a whole number of weeks apart, so one is never older than a week
+        # at the next, whenever the analysis runs.
+        self.time_of_day = timedelta(hours=rng.randint(8, 17), minutes=rng.choice((0, 15, 30)))
 
     def _author(self) -> str:
         rng, people = self.rng, self.team.people
@@ -109,9 +114,7 @@ class History:
         return email_of(people[0] if rng.random() < 0.8 else rng.choice(people[1:]))
 
     def _at(self, days_ago: int) -> datetime:
-        return self.midnight - timedelta(
-            days=days_ago, hours=-self.rng.randint(8, 17), minutes=-self.rng.choice((0, 15, 30))
-        )
+        return self.midnight - timedelta(days=days_ago) + self.time_of_day
 
     def _update(
         self, item: DemoItem, days_ago: int, health: str, status: str, progress, note: str
@@ -161,8 +164,9 @@ class History:
 
     def _done(self, item: DemoItem) -> list[dict[str, Any]]:
         rng = self.rng
-        finished = rng.randint(1, 4) * 7 + rng.randint(1, 3)
-        count = rng.randint(3, 5)
+        weeks_done = rng.randint(1, 4)
+        finished = weeks_done * 7 + rng.randint(1, 3)
+        count = WEEKS - weeks_done
         updates = []
         for week in range(count):
             last = week == count - 1

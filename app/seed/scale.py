@@ -18,8 +18,8 @@ from typing import Any
 from app.clock import utcnow
 from app.plan_io import FORMAT
 from app.plan_io.exporter import format_datetime
-from app.plan_io.fields import iso_week
 from app.seed.demo import quarters
+from app.weeks import iso_week
 
 QUARTERS = 12
 PLATFORM_SHARE = 0.4

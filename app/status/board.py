@@ -13,12 +13,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.alignment import PRIORITY_NAMES, Analysis
+from app.alignment import ACTIVE_STATUSES, PRIORITY_NAMES, Analysis
 from app.alignment.snapshot import Item as PlanItem
 from app.extensions import db
 from app.models import Item, StatusUpdate, Team
-from app.models.item import ACTIVE_STATUSES
-from app.status.week import iso_week
+from app.weeks import iso_week
 
 # A stale item's rank on the managers' view: each active item that needs it,
 # directly or through a chain, weighs 8 when it is P0, 4 when P1, 2 when P2, 1 when P3.
@@ -106,6 +105,19 @@ def _of_active_items(query, team_ids: list[int]):
     )
 
 
+# What the status pages show of an update, with the item it belongs to.
+UPDATE_COLUMNS = (
+    StatusUpdate.item_id,
+    StatusUpdate.week,
+    StatusUpdate.health,
+    StatusUpdate.status,
+    StatusUpdate.progress,
+    StatusUpdate.note,
+    StatusUpdate.author,
+    StatusUpdate.at,
+)
+
+
 def newest_first(*columns):
     """A select of status update `columns` with each update's `rank` among its item's
     updates: 1 for the newest (by time, then id)."""
@@ -118,20 +130,7 @@ def newest_first(*columns):
 
 def newest_updates(team_ids: list[int]) -> dict[int, LastUpdate]:
     """The newest status update of each active item of these teams, in one query."""
-    ranked = _of_active_items(
-        newest_first(
-            StatusUpdate.id,
-            StatusUpdate.item_id,
-            StatusUpdate.week,
-            StatusUpdate.health,
-            StatusUpdate.status,
-            StatusUpdate.progress,
-            StatusUpdate.note,
-            StatusUpdate.author,
-            StatusUpdate.at,
-        ),
-        team_ids,
-    ).subquery()
+    ranked = _of_active_items(newest_first(StatusUpdate.id, *UPDATE_COLUMNS), team_ids).subquery()
     rows = db.session.execute(select(ranked).where(ranked.c.rank == 1)).all()
     return {
         row.item_id: LastUpdate(
@@ -200,16 +199,9 @@ def updates_in_weeks(item_ids: list[int], weeks: list[str]) -> dict[int, list]:
     found: dict[int, list] = {item_id: [] for item_id in item_ids}
     if not item_ids:
         return found
-    query = select(
-        StatusUpdate.item_id,
-        StatusUpdate.week,
-        StatusUpdate.health,
-        StatusUpdate.status,
-        StatusUpdate.progress,
-        StatusUpdate.note,
-        StatusUpdate.author,
-        StatusUpdate.at,
-    ).where(StatusUpdate.item_id.in_(item_ids), StatusUpdate.week.in_(weeks))
+    query = select(*UPDATE_COLUMNS).where(
+        StatusUpdate.item_id.in_(item_ids), StatusUpdate.week.in_(weeks)
+    )
     for update in db.session.execute(query):
         found[update.item_id].append(update)
     return found

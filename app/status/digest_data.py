@@ -23,11 +23,7 @@ from app.models import Item, StatusUpdate, WeeklySnapshot
 from app.plan_store import analysis_settings, load_snapshot
 from app.status.board import key_order, newest_first, stale_messages
 from app.status.digest import ConflictLine, Digest, HealthChange, StaleItem, build_digest
-from app.status.week import iso_week, parse_week, shift_week, week_start
-
-
-class WeekError(ValueError):
-    """A week the digest cannot be made for; the message is for the user."""
+from app.weeks import iso_week, requested_week, shift_week, week_start
 
 
 def _snapshot_as_of(moment: datetime) -> PlanSnapshot:
@@ -115,14 +111,10 @@ def _conflicts_of(week: str, live: bool, at_end: Analysis) -> tuple[list[Conflic
 
 
 def load_digest(week: str | None, now: datetime) -> Digest:
-    """The digest of `week` (default: the week of `now`)."""
-    current = iso_week(now)
-    week = week or current
-    if parse_week(week) is None:
-        raise WeekError(f"{week!r} is not an ISO week: write it like {current}.")
-    if week > current:
-        raise WeekError(f"{week} has not begun yet: the current week is {current}.")
-    live = week == current
+    """The digest of `week` (default: the week of `now`); a WeekError for a week
+    that is none or has not begun."""
+    week = requested_week(week or None, now)
+    live = week == iso_week(now)
     end = now if live else week_start(shift_week(week, 1)) - timedelta(microseconds=1)
     snapshot = load_snapshot() if live else _snapshot_as_of(end)
     at_end = analyze(snapshot, end, analysis_settings())

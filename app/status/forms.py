@@ -17,16 +17,13 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from app.models.item import HEALTHS, STATUSES
+from app.alignment import HEALTHS, STATUSES
+from app.forms import strip
 from app.status.operations import NOTE_LENGTH
 
 HEALTH_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in HEALTHS]
 STATUS_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in STATUSES]
 PROGRESS_MESSAGE = "Progress is a whole number from 0 to 100."
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class PercentField(IntegerField):
@@ -57,7 +54,7 @@ class RowForm(Form):
     )
     note = TextAreaField(
         "Note",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=NOTE_LENGTH, message="A note has at most %(max)d characters.")],
     )
     no_change = BooleanField("No change")

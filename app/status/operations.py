@@ -23,11 +23,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.alignment import HEALTHS, STATUSES
 from app.extensions import db
 from app.models import Item, StatusUpdate, User
-from app.models.item import HEALTHS, STATUSES
 from app.status.board import newest_first
-from app.status.week import iso_week
+from app.weeks import iso_week
 
 NOTE_LENGTH = 500
 FORWARD = ("proposed", "committed", "in_progress", "done")

@@ -16,10 +16,9 @@ from app.plan_store import analyze_plan
 from app.status import bp, operations
 from app.status.board import team_boards, updates_in_weeks
 from app.status.digest import FORMATS, team_sections, to_markdown, to_text
-from app.status.digest_data import WeekError, load_digest
+from app.status.digest_data import load_digest
 from app.status.forms import TeamChoiceForm, WeekForm
 from app.status.timeline import GRID_WEEKS, item_timeline, week_cells
-from app.status.week import iso_week, last_weeks
 from app.status.week_form import (
     attach_problems,
     grouped_rows,
@@ -27,6 +26,7 @@ from app.status.week_form import (
     report_outcome,
     row_inputs,
 )
+from app.weeks import WeekError, iso_week, last_weeks
 
 
 @bp.app_template_global("status_timeline")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from app.clock import utcnow
-from app.status.week import iso_week, last_weeks
+from app.weeks import iso_week, last_weeks
 
 TIMELINE_WEEKS = 12
 GRID_WEEKS = 8

@@ -1,12 +1,22 @@
 """flask seed demo: a believable company, loaded once, with working demo accounts."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from app.clock import utcnow
-from app.models import AuditEvent, Dependency, Item, Period, StatusUpdate, Team, User
+from app.models import (
+    AuditEvent,
+    Dependency,
+    Item,
+    Period,
+    SnapshotItem,
+    StatusUpdate,
+    Team,
+    User,
+    WeeklySnapshot,
+)
 from app.plan_io import validate_plan
 from app.seed.demo import build_demo_plan
 from app.seed.users import DEMO_PASSWORD
@@ -37,13 +47,16 @@ def test_seed_demo_loads_the_company(runner, db):
 
 def test_seed_demo_is_idempotent(runner, db):
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
-    items, events = _count(db, Item), _count(db, AuditEvent)
+    counted = (Item, AuditEvent, WeeklySnapshot, SnapshotItem)
+    before = [_count(db, model) for model in counted]
+    taken = db.session.execute(select(WeeklySnapshot.week, WeeklySnapshot.taken_at)).all()
     again = runner.invoke(args=["seed", "demo"])
     assert again.exit_code == 0
     assert "already loaded; nothing changed" in again.stdout
-    assert (_count(db, Item), _count(db, AuditEvent)) == (items, events)
+    assert [_count(db, model) for model in counted] == before
+    assert db.session.execute(select(WeeklySnapshot.week, WeeklySnapshot.taken_at)).all() == taken
     assert runner.invoke(args=["seed", "demo", "--if-empty"]).exit_code == 0
-    assert _count(db, Item) == items
+    assert [_count(db, model) for model in counted] == before
 
 
 def test_if_empty_leaves_another_plan_alone(runner, db, make_team):
@@ -102,7 +115,7 @@ def test_the_demo_document_is_deterministic_and_valid():
     }
 
 
-def test_the_demo_has_eight_weeks_of_history_with_notes():
+def test_the_demo_has_ten_weeks_of_history_with_notes():
     day = date(2026, 11, 27)
     plan = build_demo_plan(day)
     noon = datetime(2026, 11, 27, 12)
@@ -110,9 +123,10 @@ def test_the_demo_has_eight_weeks_of_history_with_notes():
     assert all(u["note"] for u in updates)
     times = [datetime.fromisoformat(u["at"].removesuffix("Z")) for u in updates]
     assert all(t < noon for t in times)
-    assert noon - min(times) >= timedelta(weeks=8)
+    first_snapshot = datetime(2026, 9, 28, 12)  # Monday noon, eight weeks before this week's
+    assert min(times) < first_snapshot
     weeks = {u["week"] for u in updates if u["item"] == "PAY-1"}
-    assert len(weeks) == 8
+    assert len(weeks) == 10
     latest = {}
     for update in updates:
         latest[update["item"]] = update

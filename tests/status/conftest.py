@@ -14,19 +14,15 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from status_helpers import add_update, next_quarter, quarter_of
+from status_helpers import add_update
 
 from app.clock import utcnow
-from app.status.week import iso_week, week_start
+from app.weeks import iso_week, week_start
 
 
 @pytest.fixture
-def org(db, make_team, make_period, make_item, make_dependency, make_user):
-    year, quarter = quarter_of(utcnow().date())
-    now_q = make_period(year=year, quarter=quarter)
-    following_year, following = next_quarter(year, quarter)
-    next_q = make_period(year=following_year, quarter=following)
+def org(db, make_team, make_quarters, make_item, make_dependency, make_user):
+    now_q, next_q = make_quarters(utcnow().date(), 2)
     pay = make_team("pay", name="Payments Platform")
     chk = make_team("chk", kind="product", name="Checkout")
     month_ago = utcnow() - timedelta(days=30)
@@ -59,16 +55,3 @@ def org(db, make_team, make_period, make_item, make_dependency, make_user):
         pay1_update=first,
         users=users,
     )
-
-
-@pytest.fixture
-def sign_in(db, login):
-    """Sign in as `user`, committing what the test made (a savepoint release) so that
-    a refused request, which rolls the session back, keeps it."""
-
-    def sign(user):
-        db.session.commit()
-        g.pop("_login_user", None)
-        return login(user)
-
-    return sign

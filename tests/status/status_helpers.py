@@ -3,20 +3,12 @@ the weekly form read from a page as a browser would send it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from app.clock import utcnow
 from app.models import StatusUpdate
-from app.status.week import iso_week
-
-
-def quarter_of(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def next_quarter(year: int, quarter: int) -> tuple[int, int]:
-    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+from app.weeks import iso_week
 
 
 def add_update(db, item, *, days_ago=0.0, health=None, status=None, note="", author=None, **kw):

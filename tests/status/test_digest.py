@@ -8,7 +8,7 @@ from status_helpers import add_update
 from app.clock import utcnow
 from app.models import WeeklySnapshot
 from app.plan_store import analyze_plan
-from app.status.week import iso_week, shift_week, week_start
+from app.weeks import iso_week, shift_week, week_start
 
 THIS_WEEK = iso_week(utcnow())
 PAST = shift_week(THIS_WEEK, -3)

@@ -11,7 +11,7 @@ from status_helpers import WeekPage, add_update
 from app.clock import utcnow
 from app.models import AuditEvent, Item, StatusUpdate
 from app.status import operations
-from app.status.week import iso_week
+from app.weeks import iso_week
 
 
 def updates(db, item=None):

@@ -8,7 +8,7 @@ from flask import render_template_string
 from status_helpers import add_update
 
 from app.clock import utcnow
-from app.status.week import iso_week, last_weeks, week_start
+from app.weeks import iso_week, last_weeks, week_start
 
 
 def this_week(db, item, **fields):

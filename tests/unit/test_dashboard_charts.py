@@ -1,6 +1,6 @@
 """Chart geometry, weekly snapshot helpers and the conflict list's selection."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
@@ -8,14 +8,7 @@ from app.alignment import Conflict, Decision, Team
 from app.dashboard.charts import heat_chart, nice_ceiling, spread, ticks, trend_chart
 from app.dashboard.listing import PER_PAGE, page_of, select_conflicts, to_csv
 from app.dashboard.sections import HeatCell, HeatMap
-from app.dashboard.snapshots import (
-    TrendWeek,
-    conflict_counts,
-    monday_of,
-    resolved_between,
-    week_of,
-    weeks_ending,
-)
+from app.dashboard.snapshots import TrendWeek, conflict_counts, resolved_between
 
 
 @pytest.mark.parametrize(
@@ -85,14 +78,6 @@ def test_the_heat_chart_groups_teams_and_describes_every_cell():
     assert chart.cells[0].title == "Payments, 2027 Q1: 120% of capacity (12 of 10 person-weeks)"
     assert "no capacity set" in chart.cells[2].title
     assert chart.height > chart.cells[-1].y
-
-
-def test_iso_weeks():
-    assert week_of(date(2027, 1, 1)) == "2026-W53"
-    assert monday_of("2027-W05") == date(2027, 2, 1)
-    assert monday_of("2027-W53") is None
-    assert monday_of("2027-5") is None
-    assert weeks_ending("2027-W02", 4) == ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]
 
 
 def conflict(fingerprint, severity="high", state="open", teams=("pay",), type_="over_capacity"):

@@ -1,6 +1,6 @@
 """The dashboard's sections, built from hand-made plans (no database)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from alignment_plans import NOW, PlanBuilder
@@ -12,7 +12,6 @@ from app.dashboard.sections import (
     band,
     build_dashboard,
     contended,
-    first_open_period,
     heat_map,
     inversions,
     tiles,
@@ -171,11 +170,11 @@ def test_the_heat_map_lists_platform_teams_first_from_the_given_period():
 
 def test_the_current_period_else_the_next_one_to_start():
     analysis = analyze(contention_plan().build(), NOW)
-    assert first_open_period(analysis, NOW.date()) == Q1
+    assert analysis.first_open_period == Q1
     between = analyze(contention_plan().build(), NOW.replace(year=2020))
-    assert first_open_period(between, date(2020, 2, 15)) == 0
+    assert between.first_open_period == 0
     late = analyze(contention_plan().build(), NOW.replace(year=2040))
-    assert first_open_period(late, date(2040, 2, 15)) is None
+    assert late.first_open_period is None
 
 
 def test_accepted_risks_are_listed_latest_first():
@@ -184,7 +183,7 @@ def test_accepted_risks_are_listed_latest_first():
     fingerprints = [c.fingerprint for c in analysis.conflicts[:2]]
     b.decide(fingerprints[0], "accepted", "old news")
     b.decide(fingerprints[1], "acknowledged", "on it")
-    board = build_dashboard(analyze(b.build(), NOW + timedelta(days=1)), NOW.date())
+    board = build_dashboard(analyze(b.build(), NOW + timedelta(days=1)))
     assert board.accepted.total == 1
     assert board.accepted.rows[0].decision.note == "old news"
     assert board.tiles.counts.accepted == 1

@@ -11,50 +11,19 @@ is the current one ("Q0"; then Q1, Q2, Q3).
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.clock import utcnow
-from app.models import AuditEvent, ConflictDecision, Period
-
-
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def next_quarter(start: date) -> date:
-    return date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
-
-
-def quarters_from(start: date, count: int) -> list[tuple[str, date, date]]:
-    found = []
-    for _ in range(count):
-        after = next_quarter(start)
-        found.append((f"{start.year} Q{(start.month - 1) // 3 + 1}", start, after - timedelta(1)))
-        start = after
-    return found
+from app.models import ConflictDecision
 
 
 @pytest.fixture
-def add_period(db):
-    def add(name: str, start: date, end: date) -> Period:
-        period = Period(name=name, start_date=start, end_date=end)
-        db.session.add(period)
-        db.session.flush()
-        return period
-
-    return add
-
-
-@pytest.fixture
-def plan(db, add_period, make_team, make_item, make_dependency):
-    today = utcnow().date()
-    periods = [add_period(*q) for q in quarters_from(quarter_start(today), 4)]
+def plan(db, make_quarters, make_team, make_item, make_dependency):
+    periods = make_quarters(utcnow().date(), 4)
     q0, q1, q2, _q3 = periods
     data = make_team("data", name="Data Platform", default_capacity=10)
     pay = make_team("pay", name="Payments Platform", default_capacity=20)
@@ -93,34 +62,18 @@ def plan(db, add_period, make_team, make_item, make_dependency):
     )
 
 
-@pytest.fixture
-def as_user(db, login, make_user):
-    """`as_user(role)`: a new user of that role, signed in on the client."""
-
-    def sign_in(role, teams=()):
-        user = make_user(role, teams=teams)
-        db.session.commit()
-        g.pop("_login_user", None)  # the test's app context outlives each request
-        return login(user), user
-
-    return sign_in
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def audit_count(db) -> int:
-    return count(db, AuditEvent)
+def decide(db, conflict, state: str, note: str, by: str | None = None) -> None:
+    """Store a decision about `conflict`, as the conflict pages would."""
+    db.session.add(
+        ConflictDecision(
+            fingerprint=conflict.fingerprint,
+            conflict_type=conflict.type,
+            state=state,
+            note=note,
+            by=by,
+        )
+    )
 
 
 def decisions(db) -> list[ConflictDecision]:
     return list(db.session.scalars(select(ConflictDecision)))
-
-
-def text_of(response) -> str:
-    """The page's text without tags and with whitespace collapsed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style|title)\b.*?</\1>", " ", html, flags=re.S)
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-    return text.replace("&#39;", "'").replace("&amp;", "&").replace("&#34;", '"').strip()

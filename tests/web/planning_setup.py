@@ -10,14 +10,9 @@ which gives a schedule violation (PAY-1 ends a period late), a priority inversio
 
 from __future__ import annotations
 
-import re
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from sqlalchemy import func, select
-
-from app.models import AuditEvent
 
 
 @pytest.fixture
@@ -31,27 +26,3 @@ def plan(db, make_team, make_period, make_item, make_dependency):
     dep = make_dependency(chk1, pay1)
     db.session.commit()  # a refused request rolls the session back; keep these rows
     return SimpleNamespace(periods=periods, pay=pay, chk=chk, pay1=pay1, chk1=chk1, dep=dep)
-
-
-@pytest.fixture
-def as_user(db, login, make_user):
-    """`as_user(role, teams=())`: a new user of that role, signed in on the client."""
-
-    def sign_in(role, teams=(), email=None):
-        user = make_user(role, teams=teams, email=email)
-        db.session.commit()
-        g.pop("_login_user", None)  # the test's app context outlives each request
-        return login(user), user
-
-    return sign_in
-
-
-def audit_count(db) -> int:
-    return db.session.scalar(select(func.count()).select_from(AuditEvent))
-
-
-def text_of(response) -> str:
-    """The page's text without tags and with whitespace collapsed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'").strip()

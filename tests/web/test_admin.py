@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
+from web_helpers import count
 
 from app.admin import operations
 from app.admin.operations import AdminError
@@ -12,19 +12,10 @@ from app.models import AuditEvent, Period, Team, TeamMembership, User
 
 
 @pytest.fixture
-def admin(db, client, login, make_user):
-    """A signed-in admin. What the test made so far is committed (a savepoint release)
-    so that a refused request, which rolls the session back, keeps it."""
-    user = make_user("admin", email="root@example.com")
-    db.session.commit()
-    login(user)
+def admin(as_user):
+    """A signed-in admin."""
+    _client, user = as_user("admin", email="root@example.com")
     return user
-
-
-def sign_in_as(login, db, user):
-    db.session.commit()
-    g.pop("_login_user", None)  # the test's app context outlives each request
-    return login(user)
 
 
 def audit_mark(db):
@@ -57,11 +48,9 @@ def test_admins_see_the_admin_link(client, admin):
     assert b'href="/admin/users"' in client.get("/", follow_redirects=True).data
 
 
-def test_home_links_an_admin_to_the_periods_page_when_there_are_none(
-    db, client, login, make_user, admin
-):
+def test_home_links_an_admin_to_the_periods_page_when_there_are_none(client, as_user, admin):
     assert b'href="/admin/periods"' in client.get("/", follow_redirects=True).data
-    sign_in_as(login, db, make_user("planner"))
+    as_user("planner")
     assert b'href="/admin/periods"' not in client.get("/", follow_redirects=True).data
 
 
@@ -148,7 +137,7 @@ def test_a_refused_user_form_says_why_and_writes_nothing(db, client, admin, chan
     response = client.post("/admin/users/new", data={**data, **changes})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert count(db, User) == 1
     written = select(AuditEvent).where(
         AuditEvent.entity == "user", AuditEvent.entity_id != admin.id
     )
@@ -272,11 +261,11 @@ def test_the_last_active_admin_is_never_deactivated(db, make_user):
     assert only.active is False
 
 
-def test_a_deactivated_user_loses_access(db, client, login, admin, make_user):
+def test_a_deactivated_user_loses_access(db, client, sign_in, admin, make_user):
     user = make_user("planner")
     db.session.commit()
     client.post(f"/admin/users/{user.id}/deactivate")
-    sign_in_as(login, db, user)
+    sign_in(user)
     assert client.get("/").status_code in (302, 403)
 
 
@@ -338,7 +327,7 @@ def test_a_refused_team_form_says_why_and_writes_nothing(
     response = client.post("/admin/teams/new", data={**data, **changes})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Team)) == 1
+    assert count(db, Team) == 1
 
 
 def test_edit_a_team(db, client, admin, make_team):
@@ -427,7 +416,7 @@ def test_a_refused_period_says_why_and_writes_nothing(
     response = client.post("/admin/periods/new", data=data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count()).select_from(Period)) == 1
+    assert count(db, Period) == 1
 
 
 def test_edit_a_period(db, client, admin, make_period):
@@ -511,14 +500,14 @@ def test_quarters_are_all_or_nothing(db, client, admin, existing, message):
     page = response.get_data(as_text=True)
     assert "No quarters of 2027 were created" in page
     assert message in page
-    assert db.session.scalar(select(func.count()).select_from(Period)) == 1
+    assert count(db, Period) == 1
 
 
 @pytest.mark.parametrize("year", ["1969", "2201", "", "twenty"])
 def test_quarters_need_a_sensible_year(db, client, admin, year):
     response = client.post("/admin/periods/quarters", data={"year": year})
     assert response.status_code == 400
-    assert db.session.scalar(select(func.count()).select_from(Period)) == 0
+    assert count(db, Period) == 0
 
 
 def test_memberships_follow_the_form(db, make_user, make_team):

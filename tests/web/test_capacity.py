@@ -4,10 +4,10 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import select
+from web_helpers import audit_count
 
-from app.models import AuditEvent, Team, TeamCapacity
+from app.models import Team, TeamCapacity
 from app.roadmap.forms import decode_table, encode_table
 
 
@@ -22,17 +22,6 @@ def plan(db, make_team, make_period, make_item, make_capacity):
     make_item(chk, start=q1, estimate=5)
     make_capacity(pay, q2, 20)
     return SimpleNamespace(q1=q1, q2=q2, pay=pay, chk=chk)
-
-
-def signed_in(db, login, make_user, role="planner", **kwargs):
-    return switch_to(db, login, make_user(role, **kwargs))
-
-
-def switch_to(db, login, user):
-    db.session.commit()
-    g.pop("_login_user", None)
-    login(user)
-    return user
 
 
 def inputs(html):
@@ -60,14 +49,10 @@ def capacities(db):
     return defaults, overrides
 
 
-def audit_count(db):
-    return db.session.scalar(select(func.count()).select_from(AuditEvent))
-
-
 def test_everyone_sees_demand_beside_capacity_but_only_planners_get_the_form(
-    db, client, login, make_user, plan
+    db, client, as_user, plan
 ):
-    signed_in(db, login, make_user, "viewer")
+    as_user("viewer")
     html = client.get("/capacity").get_data(as_text=True)
     assert 'class="cap-form"' not in html
     assert inputs(html.split("<main")[1]) == {}
@@ -75,7 +60,7 @@ def test_everyone_sees_demand_beside_capacity_but_only_planners_get_the_form(
     assert "30 / 20 pw · <strong>150%</strong>" in html
     assert 'class="cap-cell over"' in html
     assert '40 <span class="muted">(default)</span>' in html
-    signed_in(db, login, make_user, "planner")
+    as_user("planner")
     html = client.get("/capacity").get_data(as_text=True)
     pay, q2 = plan.pay.id, plan.q2.id
     fields = inputs(html)
@@ -87,9 +72,9 @@ def test_everyone_sees_demand_beside_capacity_but_only_planners_get_the_form(
 
 
 def test_saving_writes_only_changed_cells_and_names_the_conflicts_that_came_and_went(
-    db, client, login, make_user, plan
+    db, client, as_user, plan
 ):
-    signed_in(db, login, make_user)
+    as_user("planner")
     pay, chk, q1, q2 = plan.pay.id, plan.chk.id, plan.q1.id, plan.q2.id
     fields = form_of(client)
     fields.update({f"c{pay}_{q2}": "", f"c{pay}_{q1}": "8", f"d{chk}": "4"})
@@ -104,8 +89,8 @@ def test_saving_writes_only_changed_cells_and_names_the_conflicts_that_came_and_
     ) in html
 
 
-def test_saving_nothing_changed_says_so(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_saving_nothing_changed_says_so(db, client, as_user, plan):
+    as_user("planner")
     before = audit_count(db)
     response = client.post("/capacity", data=form_of(client), follow_redirects=True)
     assert "No capacity changed." in response.get_data(as_text=True)
@@ -113,16 +98,16 @@ def test_saving_nothing_changed_says_so(db, client, login, make_user, plan):
 
 
 def test_a_cell_changed_by_someone_else_meanwhile_is_not_overwritten(
-    db, client, login, make_user, plan
+    db, client, as_user, plan, sign_in
 ):
-    first = signed_in(db, login, make_user, email="first@example.com")
+    _, first = as_user("planner", email="first@example.com")
     pay, q1, q2 = plan.pay.id, plan.q1.id, plan.q2.id
     mine = form_of(client)
     theirs = dict(mine, **{f"c{pay}_{q2}": "25"})
-    signed_in(db, login, make_user, email="second@example.com")
+    as_user("planner", email="second@example.com")
     assert client.post("/capacity", data=theirs).status_code == 302
 
-    switch_to(db, login, first)
+    sign_in(first)
     other_cell = dict(mine, **{f"c{pay}_{q1}": "35"})
     assert client.post("/capacity", data=other_cell).status_code == 302
     assert capacities(db)[1] == {("pay", "2090 Q1"): 35, ("pay", "2090 Q2"): 25}
@@ -151,10 +136,8 @@ def test_a_cell_changed_by_someone_else_meanwhile_is_not_overwritten(
         ("1e9", "Number must be between 0 and 100000."),
     ],
 )
-def test_bad_capacity_is_refused_with_the_reason(
-    db, client, login, make_user, plan, value, message
-):
-    signed_in(db, login, make_user)
+def test_bad_capacity_is_refused_with_the_reason(db, client, as_user, plan, value, message):
+    as_user("planner")
     before = audit_count(db)
     fields = dict(
         form_of(client), **{f"c{plan.pay.id}_{plan.q1.id}": value, f"d{plan.chk.id}": "9"}
@@ -166,8 +149,8 @@ def test_bad_capacity_is_refused_with_the_reason(
     assert audit_count(db) == before
 
 
-def test_a_damaged_form_is_refused(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_a_damaged_form_is_refused(db, client, as_user, plan):
+    as_user("planner")
     for loaded in ("", "nonsense", "1:x=3"):
         fields = dict(form_of(client), loaded=loaded, **{f"d{plan.chk.id}": "9"})
         response = client.post("/capacity", data=fields)
@@ -177,8 +160,8 @@ def test_a_damaged_form_is_refused(db, client, login, make_user, plan):
 
 
 @pytest.mark.parametrize("role", ["viewer", "contributor"])
-def test_only_planners_save_capacity(db, client, login, make_user, plan, role):
-    signed_in(db, login, make_user, role, teams=[plan.chk] if role == "contributor" else ())
+def test_only_planners_save_capacity(db, client, as_user, plan, role):
+    as_user(role, teams=[plan.chk] if role == "contributor" else ())
     fields = {f"d{plan.chk.id}": "9", "loaded": encode_table({(plan.chk.id, None): None})}
     assert client.post("/capacity", data=fields).status_code == 403
     assert capacities(db)[0]["chk"] is None
@@ -191,9 +174,9 @@ def test_the_loaded_table_survives_its_round_trip():
 
 
 def test_the_page_costs_the_same_queries_whatever_the_number_of_items(
-    db, client, login, make_user, make_item, plan, count_queries
+    db, client, as_user, make_item, plan, count_queries
 ):
-    signed_in(db, login, make_user)
+    as_user("planner")
     client.get("/capacity")
     with count_queries() as few:
         client.get("/capacity")

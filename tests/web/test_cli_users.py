@@ -4,7 +4,8 @@ exit code 2, a one-line message on stderr and nothing written."""
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
+from web_helpers import count
 
 from app.models import AuditEvent, Period, User
 
@@ -19,10 +20,6 @@ def cli(app, db):
         return runner.invoke(args=list(args), input=input)
 
     return run
-
-
-def count(db, model):
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def refused(result, message):

@@ -4,8 +4,8 @@ who changed the row, when, and how their values differ."""
 import planning_setup
 import pytest
 from flask import g
-from planning_setup import audit_count, text_of
 from sqlalchemy import update
+from web_helpers import audit_count, text_of
 
 from app.models import Item
 from app.planning import operations

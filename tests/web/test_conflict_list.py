@@ -4,15 +4,14 @@ import csv
 import io
 
 import dashboard_setup
-from dashboard_setup import audit_count, decisions, text_of
+from dashboard_setup import decide, decisions
 from sqlalchemy import select
+from web_helpers import audit_count, text_of
 
-from app.models import AuditEvent, ConflictDecision
+from app.models import AuditEvent
 from app.plan_store import analyze_plan
 
 plan = dashboard_setup.plan
-add_period = dashboard_setup.add_period
-as_user = dashboard_setup.as_user
 
 
 def first_of(kind: str):
@@ -149,15 +148,7 @@ def test_an_unknown_conflict_is_not_found(db, plan, as_user):
 
 def test_viewers_see_the_state_but_may_not_decide(db, plan, as_user):
     conflict = first_of("platform_contention")
-    db.session.add(
-        ConflictDecision(
-            fingerprint=conflict.fingerprint,
-            conflict_type=conflict.type,
-            state="acknowledged",
-            note="On the agenda.",
-            by="planner@example.com",
-        )
-    )
+    decide(db, conflict, "acknowledged", "On the agenda.", by="planner@example.com")
     db.session.commit()
     client, _viewer = as_user("viewer")
     page = client.get("/conflicts?type=platform_contention")

@@ -6,18 +6,18 @@ from collections import Counter
 from datetime import timedelta
 
 import dashboard_setup
-from dashboard_setup import count, text_of
+from dashboard_setup import decide
 from sqlalchemy import select
+from web_helpers import count, text_of
 
 from app.clock import utcnow
 from app.dashboard.labels import TYPE_LABELS
-from app.dashboard.snapshots import take_snapshot, week_of
-from app.models import ConflictDecision, SnapshotItem, WeeklySnapshot
+from app.dashboard.snapshots import take_snapshot
+from app.models import SnapshotItem, WeeklySnapshot
 from app.plan_store import analyze_plan
+from app.weeks import iso_week
 
 plan = dashboard_setup.plan
-add_period = dashboard_setup.add_period
-as_user = dashboard_setup.as_user
 
 TILE = re.compile(r'<span class="tile-n">(\d+)</span>\s*<span class="tile-label">([^<]+)</span>')
 TYPE_TILE = re.compile(r'<span class="tile-n">(\d+)</span>\s*([A-Z][^<]+)</a>')
@@ -55,15 +55,7 @@ def test_a_viewer_sees_every_section(plan, as_user):
 def test_the_tiles_agree_with_flask_conflicts(app, db, plan, as_user):
     analysis = analyze_plan()
     accepted = analysis.conflicts[0]
-    db.session.add(
-        ConflictDecision(
-            fingerprint=accepted.fingerprint,
-            conflict_type=accepted.type,
-            state="accepted",
-            note="we live with it",
-            by="lead@example.com",
-        )
-    )
+    decide(db, accepted, "accepted", "we live with it", by="lead@example.com")
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["conflicts", "--format", "json"])
     assert result.exit_code in (0, 3), result.output
@@ -91,7 +83,7 @@ def test_the_first_view_of_a_week_takes_its_snapshot(db, plan, as_user):
     assert count(db, WeeklySnapshot) == 0
     client.get("/dashboard")
     snapshot = db.session.scalars(select(WeeklySnapshot)).one()
-    assert snapshot.week == week_of(utcnow().date())
+    assert snapshot.week == iso_week(utcnow())
     assert snapshot.counts["open"] == analyze_plan().counts().open
     assert count(db, SnapshotItem) == 7
     taken = snapshot.taken_at
@@ -103,7 +95,7 @@ def test_the_first_view_of_a_week_takes_its_snapshot(db, plan, as_user):
 
 def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, plan, as_user):
     now = utcnow()
-    last_week = week_of((now - timedelta(days=7)).date())
+    last_week = iso_week(now - timedelta(days=7))
     analysis = analyze_plan(now)
     take_snapshot(analysis, last_week, now - timedelta(days=7))
     stored = db.session.scalars(select(WeeklySnapshot)).one()
@@ -116,7 +108,7 @@ def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, plan, as_u
     assert f"{last_week} 9 0 0 0 9 —" in text
     live = analysis.counts().by_severity
     this_week = " ".join(str(live[s]) for s in ("critical", "high", "medium", "low"))
-    assert f"{week_of(now.date())} (now) {this_week} {analysis.counts().open} 2" in text
+    assert f"{iso_week(now)} (now) {this_week} {analysis.counts().open} 2" in text
     assert "2 conflicts of last snapshot are gone this week" in text
 
 
@@ -151,14 +143,7 @@ def test_the_dashboard_reads_a_fixed_number_of_rows_whatever_the_plan(
         make_dependency(make_item(team, priority=0, start=plan.periods[3]), item)
     analysis = analyze_plan()
     for conflict in analysis.conflicts[:5]:
-        db.session.add(
-            ConflictDecision(
-                fingerprint=conflict.fingerprint,
-                conflict_type=conflict.type,
-                state="accepted",
-                note="fine",
-            )
-        )
+        decide(db, conflict, "accepted", "fine")
     db.session.commit()
     with count_queries() as large:
         response = client.get("/dashboard")

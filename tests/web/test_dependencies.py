@@ -3,14 +3,14 @@ requests with their history on both sides."""
 
 import planning_setup
 import pytest
-from planning_setup import audit_count, text_of
 from sqlalchemy import select
+from web_helpers import audit_count, text_of
 
 from app.models import AuditEvent, Dependency
 from app.planning.dependency_operations import add_dependency
 from app.planning.operations import PlanningError
 
-plan, as_user = planning_setup.plan, planning_setup.as_user
+plan = planning_setup.plan
 
 
 def deps(db, item):

@@ -2,12 +2,12 @@
 cancelling it is offered as the usual path."""
 
 import planning_setup
-from planning_setup import text_of
 from sqlalchemy import select
+from web_helpers import text_of
 
 from app.models import AuditEvent, Dependency, Item, StatusUpdate
 
-plan, as_user = planning_setup.plan, planning_setup.as_user
+plan = planning_setup.plan
 
 
 def test_the_confirmation_lists_everything_that_depends_on_it_directly_or_through_chains(

@@ -2,14 +2,14 @@
 
 import planning_setup
 import pytest
-from planning_setup import audit_count, text_of
 from sqlalchemy import select
+from web_helpers import audit_count, text_of
 
 from app.models import AuditEvent, Item, StatusUpdate
 from app.planning import operations
 from app.planning.operations import PlanningError
 
-plan, as_user = planning_setup.plan, planning_setup.as_user
+plan = planning_setup.plan
 
 
 def test_item_page_shows_fields_priority_chain_links_conflicts_and_histories(

@@ -8,9 +8,7 @@ form is filled from the object being edited.
 
 import pytest
 from flask import g
-from sqlalchemy import func, select
-
-from app.models import AuditEvent
+from web_helpers import audit_count
 
 ROLES = ("anonymous", "viewer", "contributor", "planner", "admin")
 
@@ -123,7 +121,7 @@ def test_every_route_answers_every_role_as_the_table_says(
                 session.clear()
             if user is not None:
                 login(user)
-            audit_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+            audit_before = audit_count(db)
             response = client.open(path, method=method)
             expected = EXPECTED[rule.endpoint][method][role]
             if response.status_code != expected:
@@ -135,7 +133,7 @@ def test_every_route_answers_every_role_as_the_table_says(
             ):
                 wrong.append(f"{method} {path}: sent to {response.headers['Location']}")
             if expected == 403 or (role == "anonymous" and method == "POST"):
-                audit_after = db.session.scalar(select(func.count()).select_from(AuditEvent))
+                audit_after = audit_count(db)
                 if audit_after != audit_before:
                     wrong.append(f"{method} {path}: refused, yet wrote to the audit history")
     assert not wrong, f"{role}:\n" + "\n".join(wrong)

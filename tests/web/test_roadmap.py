@@ -4,8 +4,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import select
+from web_helpers import audit_count
 
 from app.models import AuditEvent, Item
 
@@ -27,18 +27,6 @@ def plan(db, make_team, make_period, make_item, make_dependency):
     )  # fmt: skip
 
 
-def signed_in(db, login, make_user, role="planner", **kwargs):
-    user = make_user(role, **kwargs)
-    db.session.commit()  # a refused request rolls the session back; keep what was made
-    g.pop("_login_user", None)
-    login(user)
-    return user
-
-
-def audit_count(db):
-    return db.session.scalar(select(func.count()).select_from(AuditEvent))
-
-
 def card_keys(html):
     return re.findall(r'class="rm-card[^"]*"[^>]*data-key="([^"]+)"', html)
 
@@ -54,10 +42,8 @@ def periods_of(db, item):
 # The page
 
 
-def test_the_roadmap_shows_platform_rows_first_cards_lines_and_capacity(
-    db, client, login, make_user, plan
-):
-    signed_in(db, login, make_user, "viewer")
+def test_the_roadmap_shows_platform_rows_first_cards_lines_and_capacity(db, client, as_user, plan):
+    as_user("viewer")
     html = client.get("/roadmap").get_data(as_text=True)
     assert html.index(">Payments Platform<") < html.index(">Checkout<")
     assert card_keys(html) == ["PAY-1", "CHK-1", "CHK-2", "CHK-3"]
@@ -72,12 +58,12 @@ def test_the_roadmap_shows_platform_rows_first_cards_lines_and_capacity(
     assert 'src="/static/js/roadmap.js"' in html and 'type="module"' in html
 
 
-def test_a_viewer_sees_no_edit_controls_and_a_planner_does(db, client, login, make_user, plan):
-    signed_in(db, login, make_user, "viewer")
+def test_a_viewer_sees_no_edit_controls_and_a_planner_does(db, client, as_user, plan):
+    as_user("viewer")
     html = client.get("/roadmap").get_data(as_text=True)
     for control in ('class="rm-move"', "data-move-url", 'class="rm-plus"', "/items/new"):
         assert control not in html
-    signed_in(db, login, make_user, "planner")
+    as_user("planner")
     html = client.get("/roadmap").get_data(as_text=True)
     assert html.count('class="rm-move"') == 4
     assert 'data-move-url="/roadmap/move"' in html
@@ -96,23 +82,23 @@ def test_a_viewer_sees_no_edit_controls_and_a_planner_does(db, client, login, ma
         ("from=2090+Q3&periods=1", ["PAY-1", "CHK-3"]),
     ],
 )
-def test_filters_live_in_the_url(db, client, login, make_user, plan, query, expected):
-    signed_in(db, login, make_user, "viewer")
+def test_filters_live_in_the_url(db, client, as_user, plan, query, expected):
+    as_user("viewer")
     response = client.get(f"/roadmap?{query}")
     assert response.status_code == 200
     assert card_keys(response.get_data(as_text=True)) == expected
 
 
-def test_the_period_range_can_move_earlier_and_later(db, client, login, make_user, plan):
-    signed_in(db, login, make_user, "viewer")
+def test_the_period_range_can_move_earlier_and_later(db, client, as_user, plan):
+    as_user("viewer")
     html = client.get("/roadmap?periods=2&team=chk").get_data(as_text=True)
     assert "2090 Q1 to 2090 Q2 and the backlog" in html
     assert "Earlier period" not in html
     assert 'href="/roadmap?periods=2&amp;team=chk&amp;from=2090+Q2"' in html
 
 
-def test_filters_it_does_not_understand_are_named_and_ignored(db, client, login, make_user, plan):
-    signed_in(db, login, make_user, "viewer")
+def test_filters_it_does_not_understand_are_named_and_ignored(db, client, as_user, plan):
+    as_user("viewer")
     response = client.get("/roadmap?from=1999+Q9&team=nope&priority=P7&team=chk")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -121,8 +107,8 @@ def test_filters_it_does_not_understand_are_named_and_ignored(db, client, login,
     assert card_keys(html) == ["PAY-1", "CHK-1", "CHK-2", "CHK-3"]
 
 
-def test_an_empty_plan_still_has_a_roadmap(db, client, login, make_user):
-    signed_in(db, login, make_user, "planner")
+def test_an_empty_plan_still_has_a_roadmap(db, client, as_user):
+    as_user("planner")
     response = client.get("/roadmap?from=2090+Q1")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -130,8 +116,8 @@ def test_an_empty_plan_still_has_a_roadmap(db, client, login, make_user):
     assert client.get("/capacity").status_code == 200
 
 
-def test_each_move_form_starts_at_the_card_s_place(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_each_move_form_starts_at_the_card_s_place(db, client, as_user, plan):
+    as_user("planner")
     html = client.get("/roadmap?team=chk").get_data(as_text=True)
     form = html[html.index(f'id="mv-{plan.chk1.id}-period"') :].split("</select>")[0]
     assert '<option value="2090 Q2" selected>2090 Q2</option>' in form
@@ -142,9 +128,9 @@ def test_each_move_form_starts_at_the_card_s_place(db, client, login, make_user,
 
 
 def test_the_page_costs_the_same_queries_whatever_the_number_of_items(
-    db, client, login, make_user, make_item, make_dependency, plan, count_queries
+    db, client, as_user, make_item, make_dependency, plan, count_queries
 ):
-    signed_in(db, login, make_user, "planner")
+    as_user("planner")
     client.get("/roadmap")
     with count_queries() as few:
         assert client.get("/roadmap").status_code == 200
@@ -172,8 +158,8 @@ def move(client, item, period, version=None, team="", next_url="/roadmap?team=ch
     return client.post("/roadmap/move", data=data, headers=headers)
 
 
-def test_the_move_form_reschedules_and_says_what_changed(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_the_move_form_reschedules_and_says_what_changed(db, client, as_user, plan):
+    as_user("planner")
     response = move(client, plan.chk1, "2090 Q4")
     assert response.status_code == 302
     assert response.headers["Location"] == "/roadmap?team=chk"
@@ -190,9 +176,9 @@ def test_the_move_form_reschedules_and_says_what_changed(db, client, login, make
 
 
 def test_a_spanning_item_keeps_its_span_and_cannot_run_past_the_last_period(
-    db, client, login, make_user, plan
+    db, client, as_user, plan
 ):
-    signed_in(db, login, make_user)
+    as_user("planner")
     assert move(client, plan.pay1, "2090 Q2").status_code == 302
     assert periods_of(db, plan.pay1) == ("2090 Q2", "2090 Q4", "pay")
     before = audit_count(db)
@@ -205,16 +191,16 @@ def test_a_spanning_item_keeps_its_span_and_cannot_run_past_the_last_period(
     assert audit_count(db) == before
 
 
-def test_an_item_moves_to_the_backlog_to_another_team_and_back(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_an_item_moves_to_the_backlog_to_another_team_and_back(db, client, as_user, plan):
+    as_user("planner")
     assert move(client, plan.chk2, "backlog").status_code == 302
     assert periods_of(db, plan.chk2) == (None, None, "chk")
     assert move(client, plan.chk2, "2090 Q1", team="pay").status_code == 302
     assert periods_of(db, plan.chk2) == ("2090 Q1", "2090 Q1", "pay")
 
 
-def test_moving_to_where_it_already_is_changes_nothing(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_moving_to_where_it_already_is_changes_nothing(db, client, as_user, plan):
+    as_user("planner")
     before = audit_count(db)
     response = move(client, plan.chk2, "2090 Q4", json=True)
     assert response.status_code == 200
@@ -223,8 +209,8 @@ def test_moving_to_where_it_already_is_changes_nothing(db, client, login, make_u
     assert audit_count(db) == before
 
 
-def test_a_foreign_next_address_sends_you_back_to_the_roadmap(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_a_foreign_next_address_sends_you_back_to_the_roadmap(db, client, as_user, plan):
+    as_user("planner")
     response = move(client, plan.chk2, "2090 Q3", next_url="https://evil.example/roadmap")
     assert response.headers["Location"] == "/roadmap"
 
@@ -232,8 +218,8 @@ def test_a_foreign_next_address_sends_you_back_to_the_roadmap(db, client, login,
 # Moving with JSON (the drag-and-drop module)
 
 
-def test_a_json_move_answers_with_the_changes(db, client, login, make_user, plan):
-    signed_in(db, login, make_user)
+def test_a_json_move_answers_with_the_changes(db, client, as_user, plan):
+    as_user("planner")
     version = plan.chk1.version
     response = move(client, plan.chk1, "2090 Q4", json=True)
     assert response.status_code == 200
@@ -248,13 +234,11 @@ def test_a_json_move_answers_with_the_changes(db, client, login, make_user, plan
     assert [c["type"] for c in body["new"]] == ["over_capacity"]
 
 
-def test_a_stale_move_changes_nothing_and_says_who_changed_the_item(
-    db, client, login, make_user, plan
-):
-    signed_in(db, login, make_user, email="first@example.com")
+def test_a_stale_move_changes_nothing_and_says_who_changed_the_item(db, client, as_user, plan):
+    as_user("planner", email="first@example.com")
     loaded = plan.chk1.version
     assert move(client, plan.chk1, "2090 Q3", version=loaded).status_code == 302
-    signed_in(db, login, make_user, email="second@example.com")
+    as_user("planner", email="second@example.com")
     before = audit_count(db)
     response = move(client, "CHK-1", "2090 Q4", version=loaded, json=True)
     assert response.status_code == 409
@@ -285,8 +269,8 @@ def test_a_stale_move_changes_nothing_and_says_who_changed_the_item(
         ({"period": "2090 Q1", "version": 1}, "This field is required."),
     ],
 )
-def test_bad_moves_get_a_400_with_a_reason(db, client, login, make_user, plan, data, message):
-    signed_in(db, login, make_user)
+def test_bad_moves_get_a_400_with_a_reason(db, client, as_user, plan, data, message):
+    as_user("planner")
     before = audit_count(db)
     response = client.post("/roadmap/move", data=data, headers={"Accept": "application/json"})
     assert response.status_code == 400
@@ -299,8 +283,8 @@ def test_bad_moves_get_a_400_with_a_reason(db, client, login, make_user, plan, d
 
 
 @pytest.mark.parametrize("role", ["viewer", "contributor"])
-def test_only_planners_move(db, client, login, make_user, make_team, plan, role):
-    signed_in(db, login, make_user, role, teams=[plan.chk] if role == "contributor" else ())
+def test_only_planners_move(db, client, as_user, make_team, plan, role):
+    as_user(role, teams=[plan.chk] if role == "contributor" else ())
     response = move(client, plan.chk1, "2090 Q4", json=True)
     assert response.status_code == 403
     assert response.json["error"] == "Forbidden"

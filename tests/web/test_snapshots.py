@@ -3,17 +3,16 @@
 from datetime import date, datetime, timedelta
 
 import dashboard_setup
-from dashboard_setup import count, text_of
 from sqlalchemy import select
+from web_helpers import count, text_of
 
 from app.clock import utcnow
-from app.dashboard.snapshots import take_snapshot, week_of
+from app.dashboard.snapshots import take_snapshot
 from app.models import SnapshotItem, WeeklySnapshot
 from app.plan_store import analyze_plan
+from app.weeks import iso_week
 
 plan = dashboard_setup.plan
-add_period = dashboard_setup.add_period
-as_user = dashboard_setup.as_user
 
 
 def snapshots(db) -> list[WeeklySnapshot]:
@@ -23,7 +22,7 @@ def snapshots(db) -> list[WeeklySnapshot]:
 
 def test_flask_snapshot_stores_the_week_and_replaces_it_when_run_again(app, db, plan):
     runner = app.test_cli_runner()
-    week = week_of(utcnow().date())
+    week = iso_week(utcnow())
     analysis = analyze_plan()
     first = runner.invoke(args=["snapshot"])
     assert first.exit_code == 0, first.output
@@ -71,7 +70,7 @@ def test_flask_snapshot_refuses_a_week_that_is_not_one_or_has_not_begun(app, db,
 
 def test_a_conflict_that_goes_away_counts_as_resolved_that_week(db, plan):
     now = utcnow()
-    two_weeks_ago, last_week = (week_of((now - timedelta(days=d)).date()) for d in (14, 7))
+    two_weeks_ago, last_week = (iso_week(now - timedelta(days=d)) for d in (14, 7))
     before = analyze_plan(now)
     take_snapshot(before, two_weeks_ago, now)
     plan.pay1.priority = 0
@@ -87,7 +86,7 @@ def test_a_conflict_that_goes_away_counts_as_resolved_that_week(db, plan):
 
 def test_what_slipped_since_a_snapshot(db, plan, as_user):
     now = utcnow()
-    week = week_of(now.date())
+    week = iso_week(now)
     take_snapshot(analyze_plan(now), week, now)
     plan.data2.end_period_id = plan.periods[2].id
     plan.pay1.start_period_id = plan.pay1.end_period_id = None
@@ -142,11 +141,9 @@ def snapshot_of(db, week: str, items: dict[str, tuple[str, str, str]]) -> None:
 
 
 def test_say_do_compares_the_start_of_each_finished_period_with_its_end(
-    db, plan, add_period, as_user
+    db, plan, make_quarters, as_user
 ):
-    add_period("2020 Q1", date(2020, 1, 1), date(2020, 3, 31))
-    add_period("2020 Q2", date(2020, 4, 1), date(2020, 6, 30))
-    add_period("2020 Q3", date(2020, 7, 1), date(2020, 9, 30))
+    make_quarters(date(2020, 1, 1), 3)
     snapshot_of(
         db,
         "2020-W01",

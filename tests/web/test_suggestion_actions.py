@@ -2,9 +2,9 @@
 the change, made against the item's version."""
 
 import planning_setup
-from planning_setup import audit_count, text_of
+from web_helpers import audit_count, text_of
 
-plan, as_user = planning_setup.plan, planning_setup.as_user
+plan = planning_setup.plan
 
 
 def test_the_item_page_offers_the_engines_actions_next_to_their_suggestions(

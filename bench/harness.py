@@ -1,0 +1,82 @@
+"""What every measurement uses: the `flask` command on a database, a fresh
+PostgreSQL schema, median timings, and a test client signed in as a bench user."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flask(database_url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_CONFIG": "DevelopmentConfig"}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from config import _database_url
+
+    engine = create_engine(_database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def median_time(fn, runs: int) -> tuple[float, object]:
+    """The median wall-clock seconds of `runs` calls of `fn`, and its last result."""
+    times = []
+    result = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def signed_in_client(app, email: str, role: str):
+    """A test client signed in as the user `email`, made with `role` when missing."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.email == email))
+        if user_id is None:
+            user = User(email=email, name="Bench", role=role, password_hash="-")
+            db.session.add(user)
+            db.session.commit()
+            user_id = user.id
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
+
+
+def get_ok(client, url: str) -> None:
+    """GET `url`; anything but a 200 stops the benchmark."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+
+
+def page_seconds(client, url: str, runs: int) -> float:
+    """The median seconds of GET `url`, after one request to warm up."""
+    get_ok(client, url)
+    seconds, _result = median_time(lambda: get_ok(client, url), runs)
+    return seconds
