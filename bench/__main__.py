@@ -5,6 +5,7 @@ in one process:
 - load_s: app.plan_store building the snapshot;
 - analysis_s: the full analysis with every derived view;
 - queries: statements the load issues;
+- seed_s: how long `flask seed scale` took to write the plan (one run);
 - dashboard_s: GET /dashboard as a viewer, this week's snapshot already taken
   (dashboard_cold_s: the same right after a change to the plan);
 - item_page_s: GET /items/<key> of the item that most items need.
@@ -22,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,7 +47,9 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
 
     print(f"[{db_name}] seeding {items} items ...", file=sys.stderr, flush=True)
     flask(database_url, "db", "upgrade")
+    started = time.perf_counter()
     flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
+    seed_s = time.perf_counter() - started
 
     class BenchConfig(config.DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
@@ -84,6 +88,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         "load_s": round(load_s, 4),
         "analysis_s": round(analysis_s, 4),
         "queries": len(statements),
+        "seed_s": round(seed_s, 2),
         "dashboard_s": round(dashboard_s, 4),
         "dashboard_cold_s": round(dashboard_cold_s, 4),
         "item_page_s": round(item_page_s, 4),
