@@ -33,7 +33,7 @@ def create_app(config_class: type = config_module.Config) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from app import audit  # noqa: F401  (registers the audit listener)
+    from app import audit, plan_store  # noqa: F401  (their flush listeners: audit, plan revision)
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
