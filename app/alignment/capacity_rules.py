@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conflict import Conflict
+from functools import partial
+
+from .conflict import Conflict, Text
 from .context import Context
 from .ledger import EPSILON
 from .settings import Settings
@@ -50,12 +52,27 @@ def _by_priority(ctx: Context, items: list[int]) -> list[int]:
 def _over_capacity(ctx: Context, slot: int) -> Conflict:
     ix, ledger, settings = ctx.ix, ctx.ledger, ctx.settings
     team, period = divmod(slot, ledger.n_periods)
-    capacity, demand, ratio = _load(ctx, slot)
-    excess = demand - capacity
-    items = _by_priority(ctx, [i for i in ledger.items_in(slot) if ledger.share[i] > 0])
+    share = ledger.share
+    items = _by_priority(ctx, [i for i in ledger.items_in(slot) if share[i] > 0])
     eff, active = ctx.priorities.effective, ix.active
     best = min((eff[i] for i in items if active[i]), default=3)
-    band = ratio_level(settings, ratio)
+    band = ratio_level(settings, _load(ctx, slot)[2])
+    return ctx.conflict(
+        "over_capacity",
+        band + (best > settings.escalate_priority),
+        items,
+        (team,),
+        period,
+        (ix.team_slug[team], ix.period_names[period], f"band {band}"),
+        partial(_over_capacity_text, ctx, slot),
+    )
+
+
+def _over_capacity_text(ctx: Context, slot: int) -> Text:
+    ix = ctx.ix
+    team, period = divmod(slot, ctx.ledger.n_periods)
+    capacity, demand, ratio = _load(ctx, slot)
+    excess = demand - capacity
     share = f" ({percent(ratio)})" if capacity > 0 else ""
     message = (
         f"{ix.team_name[team]} is over capacity in {ix.period_names[period]}: "
@@ -67,16 +84,7 @@ def _over_capacity(ctx: Context, slot: int) -> Conflict:
         suggestions = [move, raise_capacity(ctx, slot, "Or raise")]
     else:
         suggestions = [raise_capacity(ctx, slot, "Raise")]
-    return ctx.conflict(
-        "over_capacity",
-        band + (best > settings.escalate_priority),
-        items,
-        (team,),
-        period,
-        message,
-        suggestions,
-        (ix.team_slug[team], ix.period_names[period], f"band {band}"),
-    )
+    return message, suggestions, []
 
 
 def _contention(ctx: Context, slot: int) -> Conflict | None:
@@ -84,20 +92,34 @@ def _contention(ctx: Context, slot: int) -> Conflict | None:
     period (directly or through a chain); each ranks by its best own priority."""
     ix, ledger, settings = ctx.ix, ctx.ledger, ctx.settings
     team, period = divmod(slot, ledger.n_periods)
-    competitors: dict[int, int] = {}
-    requested: list[int] = []
-    for i in ledger.items_in(slot):
-        teams = ctx.priorities.requesting_teams(i)
-        if teams:
-            requested.append(i)
-        for other, level in teams.items():
-            if level < competitors.get(other, 4):
-                competitors[other] = level
+    needs = ctx.priorities.needs
+    requested = [i for i in ledger.items_in(slot) if needs[i]]
+    mask = 0
+    for i in requested:
+        mask |= needs[i]
+    # Each team's best level over the items is its best level in their union.
+    competitors = ctx.priorities.teams_in(mask)
     if len(competitors) < 2:
         return None
-    ranked = sorted(competitors, key=lambda t: (competitors[t], ix.team_slug[t]))
+    slugs = ix.team_slug
+    ranked = sorted(competitors, key=lambda t: (competitors[t], slugs[t]))
+    ratio = _load(ctx, slot)[2]
+    level = max(competitors[ranked[1]], ratio_level(settings, ratio) - 1)
+    return ctx.conflict(
+        "platform_contention",
+        level,
+        _by_priority(ctx, requested),
+        (team, *ranked),
+        period,
+        (slugs[team], ix.period_names[period], *sorted(slugs[t] for t in ranked)),
+        partial(_contention_text, ctx, slot, ranked, competitors),
+    )
+
+
+def _contention_text(ctx: Context, slot: int, ranked: list[int], competitors: dict) -> Text:
+    ix, limit = ctx.ix, ctx.settings.list_limit
+    team, period = divmod(slot, ctx.ledger.n_periods)
     capacity, demand, ratio = _load(ctx, slot)
-    limit = settings.list_limit
     names = [f"{ix.team_name[t]} ({PRIORITY_NAMES[competitors[t]]})" for t in ranked[:limit]]
     rivals = capped_list(names, limit, len(ranked))
     share = f"{percent(ratio)} of capacity" if capacity > 0 else "over capacity"
@@ -107,7 +129,6 @@ def _contention(ctx: Context, slot: int) -> Conflict | None:
         f"{pw(capacity)} person-weeks) and {plural(len(ranked), 'product team')} "
         f"compete for its work there: {rivals}."
     )
-    level = max(competitors[ranked[1]], ratio_level(settings, ratio) - 1)
     suggestions = [
         f"Have leadership rank the needs of {rivals}: {ix.team_name[team]} can "
         f"deliver {pw(capacity)} of the {pw(demand)} person-weeks planned in {where}"
@@ -115,13 +136,4 @@ def _contention(ctx: Context, slot: int) -> Conflict | None:
     move = relieve(ctx, slot, demand - capacity)
     if move:
         suggestions.append(f"Then {move[0].lower()}{move[1:]}")
-    return ctx.conflict(
-        "platform_contention",
-        level,
-        _by_priority(ctx, requested),
-        (team, *ranked),
-        period,
-        message,
-        suggestions,
-        (ix.team_slug[team], where, *sorted(ix.team_slug[t] for t in ranked)),
-    )
+    return message, suggestions, []

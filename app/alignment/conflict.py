@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from hashlib import sha1
 from typing import Any
 
@@ -56,22 +57,147 @@ class Action:
     priority: int | None = None
 
 
-@dataclass(slots=True)
+Text = tuple[str, list[str], list[Action]]
+"""A conflict's message, suggestions and actions, as its formatter returns them."""
+
+_FIELDS = (
+    "type",
+    "severity",
+    "items",
+    "teams",
+    "period",
+    "message",
+    "suggestions",
+    "fingerprint",
+    "state",
+    "decision",
+    "item_ids",
+    "team_ids",
+    "period_index",
+    "actions",
+)
+
+
 class Conflict:
-    type: str
-    severity: str
-    items: list[str]
-    teams: list[str]
-    period: str | None
-    message: str
-    suggestions: list[str]
-    fingerprint: str
-    state: str = "open"
-    decision: Decision | None = None
-    item_ids: list[int] = field(default_factory=list)
-    team_ids: list[int] = field(default_factory=list)
-    period_index: int | None = None
-    actions: list[Action] = field(default_factory=list)
+    """One conflict. Its facts (type, severity, items, teams, period, fingerprint,
+    state) are set when it is made; its text (``message``, ``suggestions`` and
+    ``actions``) is either given or made by ``text``, a function of no arguments
+    called once, when one of the three is first read. Conflicts are equal when
+    all their fields, text included, are."""
+
+    __slots__ = (
+        "type",
+        "severity",
+        "items",
+        "teams",
+        "period",
+        "fingerprint",
+        "state",
+        "decision",
+        "item_ids",
+        "team_ids",
+        "period_index",
+        "_message",
+        "_suggestions",
+        "_actions",
+        "_text",
+    )
+    __match_args__ = _FIELDS
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        type: str,  # noqa: A002 - the field's public name
+        severity: str,
+        items: list[str],
+        teams: list[str],
+        period: str | None,
+        message: str | None,
+        suggestions: list[str] | None,
+        fingerprint: str,
+        state: str = "open",
+        decision: Decision | None = None,
+        item_ids: list[int] | None = None,
+        team_ids: list[int] | None = None,
+        period_index: int | None = None,
+        actions: list[Action] | None = None,
+        *,
+        text: Callable[[], Text] | None = None,
+    ) -> None:
+        self.type = type
+        self.severity = severity
+        self.items = items
+        self.teams = teams
+        self.period = period
+        self.fingerprint = fingerprint
+        self.state = state
+        self.decision = decision
+        self.item_ids = [] if item_ids is None else item_ids
+        self.team_ids = [] if team_ids is None else team_ids
+        self.period_index = period_index
+        self._text = text
+        if text is None:
+            self._message = message or ""
+            self._suggestions = [] if suggestions is None else suggestions
+            self._actions = [] if actions is None else actions
+
+    def _format(self) -> None:
+        # The text is stored before the formatter is dropped, so that a reader in
+        # another thread either formats it too (to the same text) or finds it.
+        text = self._text
+        if text is not None:
+            self._message, self._suggestions, self._actions = text()
+            self._text = None
+
+    @property
+    def message(self) -> str:
+        if self._text is not None:
+            self._format()
+        return self._message
+
+    @message.setter
+    def message(self, value: str) -> None:
+        self._format()
+        self._message = value
+
+    @property
+    def suggestions(self) -> list[str]:
+        if self._text is not None:
+            self._format()
+        return self._suggestions
+
+    @suggestions.setter
+    def suggestions(self, value: list[str]) -> None:
+        self._format()
+        self._suggestions = value
+
+    @property
+    def actions(self) -> list[Action]:
+        if self._text is not None:
+            self._format()
+        return self._actions
+
+    @actions.setter
+    def actions(self, value: list[Action]) -> None:
+        self._format()
+        self._actions = value
+
+    @property
+    def formatted(self) -> bool:
+        """Whether the text has been made (or was given)."""
+        return self._text is None
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        return f"Conflict({fields})"
 
     @property
     def sort_key(self) -> tuple[int, str, str, str]:

@@ -3,10 +3,10 @@ settings and the moment of analysis; and how a rule records a conflict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from .conflict import STATES, Action, Conflict, fingerprint, severity
+from .conflict import STATES, Conflict, Text, fingerprint, severity
 from .index import PlanIndex
 from .ledger import Ledger
 from .priority import Priorities
@@ -62,14 +62,14 @@ class Context:
         items: Iterable[int],
         teams: Iterable[int],
         period: int | None,
-        message: str,
-        suggestions: list[str],
         facts: Iterable[str],
-        actions: list[Action] | None = None,
+        text: Callable[[], Text],
     ) -> Conflict:
         """A conflict of ``type_`` whose identity is made of ``facts``: keys, slugs,
-        period names and the values that make its cause (docs/conflicts.md);
-        ``actions`` are those of its suggestions that one click can apply."""
+        period names and the values that make its cause (docs/conflicts.md).
+        ``text`` makes its message, suggestions and the actions of those that one
+        click can apply, on first reading: it may only read the finished plan,
+        priorities and ledger."""
         ix = self.ix
         items = list(dict.fromkeys(items))
         teams = list(dict.fromkeys(teams))
@@ -82,13 +82,13 @@ class Context:
             list(map(ix.keys.__getitem__, items)),
             list(map(ix.team_slug.__getitem__, teams)),
             None if period is None else ix.period_names[period],
-            message,
-            suggestions,
+            None,
+            None,
             identity,
             state,
             decision,
             list(map(ix.ids.__getitem__, items)),
             list(map(ix.team_ids.__getitem__, teams)),
             period,
-            actions or [],
+            text=text,
         )

@@ -9,8 +9,10 @@ item that needs itself raises only a dependency_cycle.
 
 from __future__ import annotations
 
+from functools import partial
+
 from . import actions
-from .conflict import Action, Conflict
+from .conflict import Action, Conflict, Text
 from .context import Context
 from .index import AT_RISK, CANCELLED, DONE, PROPOSED
 from .snapshot import HEALTHS, PRIORITY_NAMES
@@ -74,102 +76,122 @@ def _violation(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> 
     finish = ix.end[b]
     late = finish - needed_by
     level = ctx.priorities.effective[d] - (late >= ctx.settings.late_escalate_periods)
-    message = (
-        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, but "
-        f"{ctx.team_of(b)} plans to finish {ix.keys[b]} in {names[finish]}, "
-        f"{plural(late, 'period')} late."
-    )
-    dk, bk = _names(ctx, d, b)
-    suggestions, one_click = _schedule_suggestions(ctx, d, b, needed_by, explicit, True)
     return ctx.conflict(
         "schedule_violation",
         level,
         (d, b),
         (ix.team[d], ix.team[b]),
         needed_by,
-        message,
-        suggestions,
-        (dk, bk, names[needed_by], names[finish]),
-        one_click,
+        (ix.keys[d], ix.keys[b], names[needed_by], names[finish]),
+        partial(_violation_text, ctx, d, b, needed_by, explicit),
     )
+
+
+def _violation_text(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Text:
+    ix = ctx.ix
+    names = ix.period_names
+    finish = ix.end[b]
+    message = (
+        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, but "
+        f"{ctx.team_of(b)} plans to finish {ix.keys[b]} in {names[finish]}, "
+        f"{plural(finish - needed_by, 'period')} late."
+    )
+    return message, *_schedule_suggestions(ctx, d, b, needed_by, explicit, True)
 
 
 def _same_period(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Conflict:
     ix = ctx.ix
-    names = ix.period_names
-    health = ix.health[b]
-    level = ctx.priorities.effective[d] + 1 - (health >= AT_RISK)
-    message = (
-        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, and "
-        f"{ctx.team_of(b)} plans to finish {ix.keys[b]} in that same period: "
-        f"any slip delays {ix.keys[d]}."
-    )
-    if health >= AT_RISK:
-        message += f" {ix.keys[b]} is already {HEALTHS[health].replace('_', ' ')}."
-    dk, bk = _names(ctx, d, b)
-    suggestions, one_click = _schedule_suggestions(ctx, d, b, needed_by, explicit, False)
+    level = ctx.priorities.effective[d] + 1 - (ix.health[b] >= AT_RISK)
     return ctx.conflict(
         "same_period_risk",
         level,
         (d, b),
         (ix.team[d], ix.team[b]),
         needed_by,
-        message,
-        suggestions,
-        (dk, bk, names[needed_by]),
-        one_click,
+        (ix.keys[d], ix.keys[b], ix.period_names[needed_by]),
+        partial(_same_period_text, ctx, d, b, needed_by, explicit),
     )
+
+
+def _same_period_text(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Text:
+    ix = ctx.ix
+    health = ix.health[b]
+    message = (
+        f"{ctx.describe(d)} needs {ix.label(b)} by {ix.period_names[needed_by]}, and "
+        f"{ctx.team_of(b)} plans to finish {ix.keys[b]} in that same period: "
+        f"any slip delays {ix.keys[d]}."
+    )
+    if health >= AT_RISK:
+        message += f" {ix.keys[b]} is already {HEALTHS[health].replace('_', ' ')}."
+    return message, *_schedule_suggestions(ctx, d, b, needed_by, explicit, False)
 
 
 def _unscheduled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
     ix = ctx.ix
-    names = ix.period_names
-    message = (
-        f"{ctx.describe(d)} needs {ix.label(b)} by {names[needed_by]}, but "
-        f"{ctx.team_of(b)} has not scheduled {ix.keys[b]}."
-    )
-    dk, bk = _names(ctx, d, b)
-    schedule = schedule_dependency(ctx, d, b, needed_by)
-    one_click = actions.schedule_dependency(ctx, b, needed_by, schedule)
     return ctx.conflict(
         "unscheduled_dependency",
         ctx.priorities.effective[d],
         (d, b),
         (ix.team[d], ix.team[b]),
         needed_by,
-        message,
-        [schedule],
-        (dk, bk, names[needed_by]),
-        [one_click] if one_click else [],
+        (ix.keys[d], ix.keys[b], ix.period_names[needed_by]),
+        partial(_unscheduled_text, ctx, d, b, needed_by),
     )
+
+
+def _unscheduled_text(ctx: Context, d: int, b: int, needed_by: int) -> Text:
+    ix = ctx.ix
+    message = (
+        f"{ctx.describe(d)} needs {ix.label(b)} by {ix.period_names[needed_by]}, but "
+        f"{ctx.team_of(b)} has not scheduled {ix.keys[b]}."
+    )
+    schedule = schedule_dependency(ctx, d, b, needed_by)
+    one_click = actions.schedule_dependency(ctx, b, needed_by, schedule)
+    return message, [schedule], [one_click] if one_click else []
 
 
 def _cancelled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
     ix = ctx.ix
-    dk, bk = _names(ctx, d, b)
-    message = f"{ctx.describe(d)} needs {ix.label(b)}, which {ctx.team_of(b)} has cancelled."
     return ctx.conflict(
         "cancelled_dependency",
         ctx.priorities.effective[d],
         (d, b),
         (ix.team[d], ix.team[b]),
         needed_by if needed_by >= 0 else None,
-        message,
-        [
-            f"Find a replacement for {bk} and make {dk} need it instead",
-            f"Or cancel or descope {dk}, which cannot ship without {bk}",
-        ],
-        (dk, bk),
+        (ix.keys[d], ix.keys[b]),
+        partial(_cancelled_text, ctx, d, b),
     )
+
+
+def _cancelled_text(ctx: Context, d: int, b: int) -> Text:
+    dk, bk = _names(ctx, d, b)
+    message = f"{ctx.describe(d)} needs {ctx.ix.label(b)}, which {ctx.team_of(b)} has cancelled."
+    suggestions = [
+        f"Find a replacement for {bk} and make {dk} need it instead",
+        f"Or cancel or descope {dk}, which cannot ship without {bk}",
+    ]
+    return message, suggestions, []
 
 
 def _uncommitted(ctx: Context, d: int, b: int, needed_by: int, commitment: str) -> Conflict:
     ix = ctx.ix
+    return ctx.conflict(
+        "uncommitted_dependency",
+        ctx.priorities.effective[d] + (commitment != "declined"),
+        (d, b),
+        (ix.team[d], ix.team[b]),
+        needed_by if needed_by >= 0 else None,
+        (ix.keys[d], ix.keys[b], commitment),
+        partial(_uncommitted_text, ctx, d, b, commitment),
+    )
+
+
+def _uncommitted_text(ctx: Context, d: int, b: int, commitment: str) -> Text:
+    ix = ctx.ix
     dk, bk = _names(ctx, d, b)
     team = ctx.team_of(b)
-    declined = commitment == "declined"
     head = f"{ctx.describe(d)} is {_STATUS_WORDS[ix.status[d]]}, but {team}"
-    if declined:
+    if commitment == "declined":
         message = f"{head} has declined {ix.label(b)}, which {dk} needs."
         suggestions = [
             f"Re-plan {dk} without {bk}",
@@ -185,13 +207,4 @@ def _uncommitted(ctx: Context, d: int, b: int, needed_by: int, commitment: str) 
             f"Ask {team} to commit to {bk} for {dk}",
             f"Or move {dk} back to proposed until {team} commits",
         ]
-    return ctx.conflict(
-        "uncommitted_dependency",
-        ctx.priorities.effective[d] + (not declined),
-        (d, b),
-        (ix.team[d], ix.team[b]),
-        needed_by if needed_by >= 0 else None,
-        message,
-        suggestions,
-        (dk, bk, commitment),
-    )
+    return message, suggestions, []

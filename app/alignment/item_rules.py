@@ -3,11 +3,12 @@ stale_status and unestimated; and dependency_cycle, one per cycle."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from itertools import pairwise
 
 from .actions import raise_priority
-from .conflict import Conflict
+from .conflict import Conflict, Text
 from .context import Context
 from .index import AT_RISK, COMMITTED, IN_PROGRESS
 from .snapshot import HEALTHS, PRIORITY_NAMES
@@ -16,44 +17,47 @@ from .text import and_list, capped_list, plural, pw, span
 
 def priority_inversions(ctx: Context) -> list[Conflict]:
     ix, pr = ctx.ix, ctx.priorities
-    eff = pr.effective
+    eff, prio, keys, team = pr.effective, ix.prio, ix.keys, ix.team
+    escalate = ctx.settings.inversion_escalate_gap
     found = []
-    rows = zip(ix.active, eff, ix.prio, strict=True)
+    rows = zip(ix.active, eff, prio, strict=True)
     inverted = [i for i, (active, e, own) in enumerate(rows) if active and e < own]
     for i in inverted:
-        e, own = eff[i], ix.prio[i]
+        e = eff[i]
         chain = pr.chain(i)
-        setter = chain[-1]
-        through = chain[1:-1]
-        how = f"through {and_list([ix.keys[c] for c in through])}" if through else "directly"
-        message = (
-            f"{ix.label(i)} ({ctx.team_of(i)}) is {PRIORITY_NAMES[own]}, but "
-            f"{ctx.team_of(setter)}'s {ctx.ref(setter)} needs it {how}, "
-            f"so its effective priority is {PRIORITY_NAMES[e]}."
-        )
-        needs = " needs ".join(ix.keys[c] for c in reversed(chain))
-        suggestion = f"Raise {ix.keys[i]} to {PRIORITY_NAMES[e]} ({needs})"
-        gap = own - e
         found.append(
             ctx.conflict(
                 "priority_inversion",
-                e + 1 - (gap >= ctx.settings.inversion_escalate_gap),
+                e + 1 - (prio[i] - e >= escalate),
                 chain,
-                (ix.team[c] for c in chain),
+                [team[c] for c in chain],
                 None,
-                message,
-                [suggestion],
-                (ix.keys[i], PRIORITY_NAMES[e]),
-                [raise_priority(ctx, i, e, suggestion)],
+                (keys[i], PRIORITY_NAMES[e]),
+                partial(_inversion_text, ctx, i, chain),
             )
         )
     return found
 
 
+def _inversion_text(ctx: Context, i: int, chain: list[int]) -> Text:
+    ix = ctx.ix
+    e, own = ctx.priorities.effective[i], ix.prio[i]
+    setter = chain[-1]
+    through = chain[1:-1]
+    how = f"through {and_list([ix.keys[c] for c in through])}" if through else "directly"
+    message = (
+        f"{ix.label(i)} ({ctx.team_of(i)}) is {PRIORITY_NAMES[own]}, but "
+        f"{ctx.team_of(setter)}'s {ctx.ref(setter)} needs it {how}, "
+        f"so its effective priority is {PRIORITY_NAMES[e]}."
+    )
+    needs = " needs ".join(ix.keys[c] for c in reversed(chain))
+    suggestion = f"Raise {ix.keys[i]} to {PRIORITY_NAMES[e]} ({needs})"
+    return message, [suggestion], [raise_priority(ctx, i, e, suggestion)]
+
+
 def at_risk_dependencies(ctx: Context) -> list[Conflict]:
     ix, pr = ctx.ix, ctx.priorities
-    eff, prio, radj, keys = pr.effective, ix.prio, ix.radj, ix.keys
-    limit = ctx.settings.list_limit
+    eff, radj, keys, team = pr.effective, ix.radj, ix.keys, ix.team
     found = []
     rows = zip(ix.active, ix.health, radj, strict=True)
     troubled = [
@@ -65,34 +69,39 @@ def at_risk_dependencies(ctx: Context) -> list[Conflict]:
         if not blast:
             continue
         harmed = min(eff[u] for u in radj[i] if u != i)
-        state = HEALTHS[health].replace("_", " ")
-        count = "1 active item needs" if len(blast) == 1 else f"{len(blast)} active items need"
-        listed = [f"{keys[u]} ({PRIORITY_NAMES[prio[u]]})" for u in blast[:limit]]
-        message = (
-            f"{ctx.describe(i)} is {state}, and {count} it directly or through "
-            f"a chain: {capped_list(listed, limit, len(blast))}."
-        )
-        teams = [ix.team[i], *map(ix.team.__getitem__, blast)]
-        others = [ix.team_name[t] for t in dict.fromkeys(teams[1:]) if t != teams[0]]
-        suggestions = [
-            f"Agree a recovery plan for {keys[i]} with {ctx.team_of(i)} before it holds up "
-            f"{listed[0]}"
-        ]
-        if others:
-            suggestions.append(f"Warn {capped_list(others, limit)} that {keys[i]} is {state}")
         found.append(
             ctx.conflict(
                 "at_risk_dependency",
                 harmed + (health == AT_RISK),
                 (i, *blast),
-                teams,
+                [team[i], *map(team.__getitem__, blast)],
                 None,
-                message,
-                suggestions,
                 (keys[i], HEALTHS[health]),
+                partial(_at_risk_text, ctx, i, blast),
             )
         )
     return found
+
+
+def _at_risk_text(ctx: Context, i: int, blast: list[int]) -> Text:
+    ix = ctx.ix
+    prio, keys = ix.prio, ix.keys
+    limit = ctx.settings.list_limit
+    state = HEALTHS[ix.health[i]].replace("_", " ")
+    count = "1 active item needs" if len(blast) == 1 else f"{len(blast)} active items need"
+    listed = [f"{keys[u]} ({PRIORITY_NAMES[prio[u]]})" for u in blast[:limit]]
+    message = (
+        f"{ctx.describe(i)} is {state}, and {count} it directly or through "
+        f"a chain: {capped_list(listed, limit, len(blast))}."
+    )
+    own = ix.team[i]
+    others = [ix.team_name[t] for t in dict.fromkeys(map(ix.team.__getitem__, blast)) if t != own]
+    suggestions = [
+        f"Agree a recovery plan for {keys[i]} with {ctx.team_of(i)} before it holds up {listed[0]}"
+    ]
+    if others:
+        suggestions.append(f"Warn {capped_list(others, limit)} that {keys[i]} is {state}")
+    return message, suggestions, []
 
 
 def stale_statuses(ctx: Context) -> list[Conflict]:
@@ -111,28 +120,13 @@ def stale_statuses(ctx: Context) -> list[Conflict]:
     ]
     found = []
     for i in running:
-        state = ix.status[i]
-        item = items[i]
-        last = item.last_update_at or item.created_at
+        last = items[i].last_update_at or items[i].created_at
         if last >= limit:
             continue
-        days = (now - last).days
         harmed = eff[i]
         level = harmed + 1 if harmed <= settings.escalate_priority else 3
-        if days >= settings.stale_escalate_days:
+        if (now - last).days >= settings.stale_escalate_days:
             level -= 1
-        state_word = "in progress" if state == IN_PROGRESS else "committed"
-        message = (
-            f"{ctx.describe(i)} is {state_word} and has had no status update for "
-            f"{plural(days, 'day')} (the cadence is {plural(settings.cadence_days, 'day')})."
-        )
-        if harmed <= settings.escalate_priority and harmed < ix.prio[i]:
-            message += f" {ctx.ref(ctx.priorities.chain(i)[-1])} needs it."
-        since = (
-            "the last one was"
-            if item.last_update_at
-            else "there has been none since it was created"
-        )
         found.append(
             ctx.conflict(
                 "stale_status",
@@ -140,50 +134,73 @@ def stale_statuses(ctx: Context) -> list[Conflict]:
                 (i,),
                 (ix.team[i],),
                 None,
-                message,
-                [
-                    f"Ask {ctx.team_of(i)} for a status update on {ix.keys[i]}: "
-                    f"{since} {plural(days, 'day')} ago"
-                ],
                 (ix.keys[i], last.isoformat()),
+                partial(_stale_text, ctx, i, last),
             )
         )
     return found
 
 
+def _stale_text(ctx: Context, i: int, last: datetime) -> Text:
+    ix, settings = ctx.ix, ctx.settings
+    days = (ctx.now - last).days
+    harmed = ctx.priorities.effective[i]
+    state_word = "in progress" if ix.status[i] == IN_PROGRESS else "committed"
+    message = (
+        f"{ctx.describe(i)} is {state_word} and has had no status update for "
+        f"{plural(days, 'day')} (the cadence is {plural(settings.cadence_days, 'day')})."
+    )
+    if harmed <= settings.escalate_priority and harmed < ix.prio[i]:
+        message += f" {ctx.ref(ctx.priorities.chain(i)[-1])} needs it."
+    since = (
+        "the last one was"
+        if ix.items[i].last_update_at
+        else "there has been none since it was created"
+    )
+    suggestion = (
+        f"Ask {ctx.team_of(i)} for a status update on {ix.keys[i]}: "
+        f"{since} {plural(days, 'day')} ago"
+    )
+    return message, [suggestion], []
+
+
 def unestimated(ctx: Context) -> list[Conflict]:
-    ix, ledger, settings = ctx.ix, ctx.ledger, ctx.settings
-    eff, names = ctx.priorities.effective, ix.period_names
+    ix, settings = ctx.ix, ctx.settings
+    eff = ctx.priorities.effective
     found = []
     rows = zip(ix.active, ix.start, ix.estimate, strict=True)
     missing = [i for i, (active, s, e) in enumerate(rows) if active and s >= 0 and e is None]
     for i in missing:
-        s = ix.start[i]
-        where = span(names, s, ix.end[i])
-        team = ctx.team_of(i)
-        message = (
-            f"{ctx.describe(i)} is scheduled for {where} but has no estimate, "
-            f"so {team}'s capacity figures there are incomplete."
-        )
-        suggestion = f"Add an estimate in person-weeks to {ix.keys[i]}"
-        free = ledger.free(ix.team[i], s)
-        if free is not None and free > 0:
-            suggestion += f" ({team} has {pw(free)} person-weeks free in {names[s]})"
-        elif free is not None:
-            suggestion += f" ({team} is already {pw(-free)} person-weeks over in {names[s]})"
         found.append(
             ctx.conflict(
                 "unestimated",
                 2 if eff[i] <= settings.escalate_priority else 3,
                 (i,),
                 (ix.team[i],),
-                s,
-                message,
-                [suggestion],
+                ix.start[i],
                 (ix.keys[i],),
+                partial(_unestimated_text, ctx, i),
             )
         )
     return found
+
+
+def _unestimated_text(ctx: Context, i: int) -> Text:
+    ix, names = ctx.ix, ctx.ix.period_names
+    s = ix.start[i]
+    where = span(names, s, ix.end[i])
+    team = ctx.team_of(i)
+    message = (
+        f"{ctx.describe(i)} is scheduled for {where} but has no estimate, "
+        f"so {team}'s capacity figures there are incomplete."
+    )
+    suggestion = f"Add an estimate in person-weeks to {ix.keys[i]}"
+    free = ctx.ledger.free(ix.team[i], s)
+    if free is not None and free > 0:
+        suggestion += f" ({team} has {pw(free)} person-weeks free in {names[s]})"
+    elif free is not None:
+        suggestion += f" ({team} is already {pw(-free)} person-weeks over in {names[s]})"
+    return message, [suggestion], []
 
 
 def _loop(ctx: Context, members: list[int]) -> list[int]:
@@ -215,15 +232,6 @@ def dependency_cycles(ctx: Context) -> list[Conflict]:
     found = []
     for members in ctx.priorities.cycles:
         loop = _loop(ctx, members)
-        arrows = " -> ".join(keys[i] for i in loop)
-        if len(loop) == 2:
-            head = f"{keys[loop[0]]} needs itself: {arrows}."
-        else:
-            head = f"{and_list([keys[i] for i in loop[:-1]])} need each other in a loop: {arrows}."
-        message = f"{head} The plan is contradictory: none of them can be finished first."
-        if len(members) > len(loop) - 1:
-            message += f" {plural(len(members), 'item')} in all are caught in loops."
-        edges = [f"{keys[a]} needs {keys[b]}" for a, b in pairwise(loop)]
         found.append(
             ctx.conflict(
                 "dependency_cycle",
@@ -231,9 +239,21 @@ def dependency_cycles(ctx: Context) -> list[Conflict]:
                 (*loop[:-1], *members),
                 (ix.team[i] for i in (*loop[:-1], *members)),
                 None,
-                message,
-                [f"Remove one of these dependencies: {'; '.join(edges)}"],
                 sorted(keys[i] for i in members),
+                partial(_cycle_text, keys, members, loop),
             )
         )
     return found
+
+
+def _cycle_text(keys: list[str], members: list[int], loop: list[int]) -> Text:
+    arrows = " -> ".join(keys[i] for i in loop)
+    if len(loop) == 2:
+        head = f"{keys[loop[0]]} needs itself: {arrows}."
+    else:
+        head = f"{and_list([keys[i] for i in loop[:-1]])} need each other in a loop: {arrows}."
+    message = f"{head} The plan is contradictory: none of them can be finished first."
+    if len(members) > len(loop) - 1:
+        message += f" {plural(len(members), 'item')} in all are caught in loops."
+    edges = [f"{keys[a]} needs {keys[b]}" for a, b in pairwise(loop)]
+    return message, [f"Remove one of these dependencies: {'; '.join(edges)}"], []

@@ -145,15 +145,19 @@ class Priorities:
 
     def requesting_teams(self, i: int) -> dict[int, int]:
         """``{product team: best own priority of its active items needing i}``."""
-        mask = self.needs[i]
+        return self.teams_in(self.needs[i])
+
+    def teams_in(self, mask: int) -> dict[int, int]:
+        """``{product team: best priority}`` of a needs mask (or the union of several)."""
         width = self.width
         block = (1 << width) - 1
         teams: dict[int, int] = {}
+        seen = 0
         for level in range(len(PRIORITY_NAMES)):
-            bits = (mask >> (level * width)) & block
+            bits = (mask >> (level * width)) & block & ~seen
+            seen |= bits
             while bits:
                 low = bits & -bits
-                team = low.bit_length() - 1
-                teams.setdefault(team, level)
+                teams[low.bit_length() - 1] = level
                 bits ^= low
         return teams
