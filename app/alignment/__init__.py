@@ -2,7 +2,14 @@
 ledger and suggestions. Plain Python on plain data; see docs/conflicts.md."""
 
 from .analysis import Analysis, analyze
-from .conflict import CONFLICT_TYPES, SEVERITIES, STATES, Conflict, ConflictCounts
+from .conflict import (
+    CONFLICT_TYPES,
+    SEVERITIES,
+    STATES,
+    Conflict,
+    ConflictCounts,
+    select_conflicts,
+)
 from .graph import find_cycle, format_cycle
 from .ledger import Ledger, LedgerCell
 from .settings import Settings
@@ -48,4 +55,5 @@ __all__ = [
     "find_cycle",
     "format_cycle",
     "priority_name",
+    "select_conflicts",
 ]

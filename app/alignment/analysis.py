@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from .capacity_rules import capacity_conflicts
 from .collector import collector_paused
-from .conflict import SEVERITY_RANK, Conflict, ConflictCounts
+from .conflict import Conflict, ConflictCounts, select_conflicts
 from .context import Context
 from .dependency_rules import dependency_conflicts
 from .index import PlanIndex
@@ -69,25 +70,9 @@ class Analysis:
         """Whether a critical conflict is open or only acknowledged (not accepted)."""
         return any(c.severity == "critical" and c.state != "accepted" for c in self.conflicts)
 
-    def select(
-        self,
-        *,
-        team: str | None = None,
-        period: str | None = None,
-        severity: str | None = None,
-        item_id: int | None = None,
-    ) -> list[Conflict]:
-        """Conflicts involving the team (slug), in the period (name), of this
-        severity or worse, involving the item; in the analysis's order."""
-        rank = None if severity is None else SEVERITY_RANK[severity]
-        return [
-            c
-            for c in self.conflicts
-            if (team is None or team in c.teams)
-            and (period is None or c.period == period)
-            and (rank is None or SEVERITY_RANK[c.severity] <= rank)
-            and (item_id is None or item_id in c.item_ids)
-        ]
+    def select(self, **filters: Any) -> list[Conflict]:
+        """This analysis's conflicts through `select_conflicts` (same filters)."""
+        return select_conflicts(self.conflicts, **filters)
 
 
 def analyze(snapshot: PlanSnapshot, now: datetime, settings: Settings | None = None) -> Analysis:

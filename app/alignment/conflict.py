@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from hashlib import sha1
 from typing import Any
@@ -254,3 +254,29 @@ class ConflictCounts:
             by_severity={name: severities[name] for name in SEVERITIES},
             by_type={name: types[name] for name in CONFLICT_TYPES if types[name]},
         )
+
+
+def select_conflicts(
+    conflicts: Iterable[Conflict],
+    *,
+    type: str | None = None,
+    severity: str | None = None,
+    team: str | None = None,
+    period: str | None = None,
+    state: str | None = None,
+    item_id: int | None = None,
+) -> list[Conflict]:
+    """The conflicts of this type and exactly this severity, involving the team
+    (slug), in the period (name), in this state ("unaccepted": open or
+    acknowledged), involving the item (id); in their given order. The one filter
+    behind the conflicts list, `flask conflicts` and the item page."""
+    return [
+        c
+        for c in conflicts
+        if (type is None or c.type == type)
+        and (severity is None or c.severity == severity)
+        and (team is None or team in c.teams)
+        and (period is None or c.period == period)
+        and (state is None or c.state == state or (state == "unaccepted" and c.state != "accepted"))
+        and (item_id is None or item_id in c.item_ids)
+    ]

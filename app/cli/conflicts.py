@@ -26,7 +26,7 @@ EXIT_CRITICAL = 3
 )
 @click.option("--team", "team_slug", metavar="SLUG", help="Only conflicts involving this team.")
 @click.option("--period", "period_name", metavar="NAME", help='Only this period, e.g. "2027 Q1".')
-@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity or worse.")
+@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
 @click.option(
     "--format",
     "fmt",

@@ -14,7 +14,7 @@ from app.clock import utcnow
 from app.dashboard import bp, operations
 from app.dashboard.forms import ConflictFilterForm, DecisionForm, WithdrawForm
 from app.dashboard.labels import TYPE_LABELS
-from app.dashboard.listing import page_of, select_conflicts, to_csv
+from app.dashboard.listing import page_of, to_csv
 from app.dashboard.operations import ConflictGone, DecisionError
 from app.permissions import require
 from app.plan_store import analyze_plan
@@ -66,7 +66,7 @@ def _conflicts_page():
     if not form.validate():
         return render_template("dashboard/conflicts.html", page=None, **context), 400
     filters = form.filters()
-    selected = select_conflicts(analysis.conflicts, **filters)
+    selected = analysis.select(**filters)
     if form.format.data == "csv":
         filename = f"conflicts-{utcnow().date().isoformat()}.csv"
         return Response(

@@ -1,5 +1,6 @@
-"""The conflicts list: which conflicts a filter selects, a page of them, and the
-CSV of the whole selection (the list's download and `flask conflicts --format csv`)."""
+"""The conflicts list: a page of the selected conflicts, and the CSV of the whole
+selection (the list's download and `flask conflicts --format csv`). Selecting is
+`Analysis.select`."""
 
 from __future__ import annotations
 
@@ -24,28 +25,6 @@ CSV_COLUMNS = (
     "state",
 )
 DECISION_COLUMNS = ("decision_note", "decision_by", "decision_at")
-
-
-def select_conflicts(
-    conflicts: Iterable[Conflict],
-    *,
-    type: str | None = None,
-    severity: str | None = None,
-    team: str | None = None,
-    period: str | None = None,
-    state: str | None = None,
-) -> list[Conflict]:
-    """Conflicts of this type and exactly this severity, involving the team (slug),
-    in the period (name), in this state ("unaccepted": open or acknowledged)."""
-    return [
-        c
-        for c in conflicts
-        if (type is None or c.type == type)
-        and (severity is None or c.severity == severity)
-        and (team is None or team in c.teams)
-        and (period is None or c.period == period)
-        and (state is None or c.state == state or (state == "unaccepted" and c.state != "accepted"))
-    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ from datetime import datetime
 
 import pytest
 
-from app.alignment import Conflict, Decision, Team
+from app.alignment import Conflict, Decision, Team, select_conflicts
 from app.dashboard.charts import heat_chart, nice_ceiling, spread, ticks, trend_chart
-from app.dashboard.listing import PER_PAGE, page_of, select_conflicts, to_csv
+from app.dashboard.listing import PER_PAGE, page_of, to_csv
 from app.dashboard.sections import HeatCell, HeatMap
 from app.dashboard.snapshots import TrendWeek, conflict_counts, resolved_between
 
