@@ -78,6 +78,20 @@ _FIELDS = (
 )
 
 
+class _Text:
+    """A text field of a conflict (message, suggestions, actions): its formatter
+    runs on the first read of any of them."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, conflict: Conflict | None, owner: type | None = None) -> Any:
+        if conflict is None:
+            return self
+        conflict._format()
+        return getattr(conflict, self.slot)
+
+
 class Conflict:
     """One conflict. Its facts (type, severity, items, teams, period, fingerprint,
     state) are set when it is made; its text (``message``, ``suggestions`` and
@@ -149,38 +163,9 @@ class Conflict:
             self._message, self._suggestions, self._actions = text()
             self._text = None
 
-    @property
-    def message(self) -> str:
-        if self._text is not None:
-            self._format()
-        return self._message
-
-    @message.setter
-    def message(self, value: str) -> None:
-        self._format()
-        self._message = value
-
-    @property
-    def suggestions(self) -> list[str]:
-        if self._text is not None:
-            self._format()
-        return self._suggestions
-
-    @suggestions.setter
-    def suggestions(self, value: list[str]) -> None:
-        self._format()
-        self._suggestions = value
-
-    @property
-    def actions(self) -> list[Action]:
-        if self._text is not None:
-            self._format()
-        return self._actions
-
-    @actions.setter
-    def actions(self, value: list[Action]) -> None:
-        self._format()
-        self._actions = value
+    message = _Text()
+    suggestions = _Text()
+    actions = _Text()
 
     @property
     def formatted(self) -> bool:

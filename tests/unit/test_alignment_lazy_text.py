@@ -41,8 +41,9 @@ def test_the_formatter_runs_once_and_only_when_the_text_is_read():
     assert lazy.suggestions == ["Raise PAY-1 to P0"]
     assert (lazy.message, lazy.actions, lazy.message) == ("PAY is over", [action], "PAY is over")
     assert len(calls) == 1 and lazy.formatted
-    eager = Conflict(*facts(message="PAY is over", suggestions=["Raise PAY-1 to P0"]))
-    eager.actions = [action]
+    eager = Conflict(
+        *facts(message="PAY is over", suggestions=["Raise PAY-1 to P0"]), actions=[action]
+    )
     assert lazy == eager and lazy.to_dict() == eager.to_dict()
 
 
