@@ -60,7 +60,8 @@ class Action:
 Text = tuple[str, list[str], list[Action]]
 """A conflict's message, suggestions and actions, as its formatter returns them."""
 
-_FIELDS = (
+# The keys every conflict report promises (`flask conflicts --format json`), in order.
+CONTRACT_FIELDS = (
     "type",
     "severity",
     "items",
@@ -70,6 +71,9 @@ _FIELDS = (
     "suggestions",
     "fingerprint",
     "state",
+)
+_FIELDS = (
+    *CONTRACT_FIELDS,
     "decision",
     "item_ids",
     "team_ids",
@@ -194,17 +198,9 @@ class Conflict:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "type": self.type,
-            "severity": self.severity,
-            "items": list(self.items),
-            "teams": list(self.teams),
-            "period": self.period,
-            "message": self.message,
-            "suggestions": list(self.suggestions),
-            "fingerprint": self.fingerprint,
-            "state": self.state,
-        }
+        data: dict[str, Any] = {name: getattr(self, name) for name in CONTRACT_FIELDS}
+        for name in ("items", "teams", "suggestions"):
+            data[name] = list(data[name])
         if self.decision is not None:
             data["decision_note"] = self.decision.note
             data["decision_by"] = self.decision.by

@@ -11,19 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.alignment import Conflict
+from app.alignment.conflict import CONTRACT_FIELDS
 
 PER_PAGE = 50
-CSV_COLUMNS = (
-    "type",
-    "severity",
-    "items",
-    "teams",
-    "period",
-    "message",
-    "suggestions",
-    "fingerprint",
-    "state",
-)
+CSV_COLUMNS = CONTRACT_FIELDS
 DECISION_COLUMNS = ("decision_note", "decision_by", "decision_at")
 
 

@@ -1,6 +1,6 @@
 """The plan interchange format ``roadmap-plan/1``: validation, import and export.
 
-The contract is in PRODUCT.md ("Plan interchange format"); ``flask plan`` and the
+The contract is docs/plan-format.md; ``flask plan`` and the
 seeders use these functions, and the API will use the same shapes.
 """
 

@@ -1,4 +1,4 @@
-"""Validation of a ``roadmap-plan/1`` document (see PRODUCT.md, "Plan interchange format").
+"""Validation of a ``roadmap-plan/1`` document (see docs/plan-format.md).
 
 ``parse_plan`` turns a parsed JSON document into a ``Plan`` of plain rows with every
 default applied and every date parsed (naive UTC), or raises ``PlanError`` listing

@@ -1,6 +1,6 @@
-"""The demo plan shows every conflict type of PRODUCT.md.
+"""The demo plan shows every conflict type (docs/conflicts.md).
 
-Checked on the document itself with PRODUCT.md's rules written out plainly
+Checked on the document itself with the rules written out plainly
 here, independently of the alignment engine."""
 
 from collections import defaultdict
