@@ -66,10 +66,6 @@ class Analysis:
     def counts(self) -> ConflictCounts:
         return ConflictCounts.of(self.conflicts)
 
-    def has_open_critical(self) -> bool:
-        """Whether a critical conflict is open or only acknowledged (not accepted)."""
-        return any(c.severity == "critical" and c.state != "accepted" for c in self.conflicts)
-
     def select(self, **filters: Any) -> list[Conflict]:
         """This analysis's conflicts through `select_conflicts` (same filters)."""
         return select_conflicts(self.conflicts, **filters)

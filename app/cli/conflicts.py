@@ -8,7 +8,7 @@ from datetime import datetime
 import click
 from sqlalchemy import select
 
-from app.alignment.conflict import SEVERITIES
+from app.alignment.conflict import SEVERITIES, ConflictCounts
 from app.dashboard.listing import to_csv
 from app.extensions import db
 from app.models import Period, Team
@@ -67,7 +67,7 @@ def conflicts_command(
     else:
         click.echo(_table(rows))
 
-    if any(c.severity == "critical" and c.state != "accepted" for c in conflicts):
+    if ConflictCounts.of(conflicts).by_severity["critical"]:
         raise SystemExit(EXIT_CRITICAL)
 
 

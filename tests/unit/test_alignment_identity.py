@@ -138,14 +138,14 @@ def test_decisions_set_the_state_until_the_cause_changes():
     assert {c.fingerprint: c for c in analyze(b.build(), NOW).conflicts}[changed].state == "open"
 
 
-def test_has_open_critical_ignores_only_accepted_risks():
+def test_open_critical_counts_ignore_only_accepted_risks():
     b = busy_plan()
     a = analyze(b.build(), NOW)
-    assert a.has_open_critical()
+    assert a.counts().by_severity["critical"]
     for conflict in a.conflicts:
         if conflict.severity == "critical":
             b.decide(conflict.fingerprint, "accepted")
-    assert not analyze(b.build(), NOW).has_open_critical()
+    assert not analyze(b.build(), NOW).counts().by_severity["critical"]
 
 
 def test_select_filters_by_team_period_severity_and_item():
