@@ -1,5 +1,7 @@
 # make run   - install, migrate the SQLite database, load the demo organisation, serve
 # make test  - lint and the whole suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+# make test-dates - the suite (but the browser tests) with the system clock started
+#                   at calendar boundaries, on SQLite: nothing may read the real time
 # make bench - the scale benchmark (bench/)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -9,7 +11,12 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 DEMO_PASSWORD := roadmap-demo-2027
 
-.PHONY: run test lint format bench install install-dev
+# UTC instants: Monday 00:00:30, Sunday 23:59:30, 31 December of a year with ISO
+# week 53, 1 January after it, the last minute of a quarter.
+TEST_DATES := 2026-12-07T00:00:30 2026-12-06T23:59:30 2026-12-31T23:59:30 \
+	2027-01-01T00:00:30 2027-03-31T23:59:30
+
+.PHONY: run test test-dates lint format bench install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +62,14 @@ test: lint
 		echo "== the same suite on $$TEST_DATABASE_URL =="; \
 		$(BIN)/pytest; \
 	fi
+
+test-dates: $(VENV)/.installed-dev
+	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 2; }
+	@for at in $(TEST_DATES); do \
+		echo "== the suite with the system clock started at $$at UTC =="; \
+		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$(echo $$at | tr T ' ')" \
+			env -u TEST_DATABASE_URL $(BIN)/pytest -m "not browser" || exit 1; \
+	done
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench

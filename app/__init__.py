@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 import config as config_module
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.transaction import App
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -14,8 +15,8 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_app(config_class: type = config_module.Config) -> Flask:
-    app = Flask(
+def create_app(config_class: type = config_module.Config) -> App:
+    app = App(
         __name__,
         template_folder="../templates",
         static_folder="../static",
@@ -57,7 +58,7 @@ def create_app(config_class: type = config_module.Config) -> Flask:
     return app
 
 
-def _register_request_hooks(app: Flask) -> None:
+def _register_request_hooks(app: App) -> None:
     from app.permissions import can
 
     @app.context_processor
@@ -67,11 +68,7 @@ def _register_request_hooks(app: Flask) -> None:
         return {"can": lambda action, obj=None: can(current_user, action, obj)}
 
     @app.after_request
-    def _commit_and_secure(response):
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
+    def _secure(response):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -1,5 +1,11 @@
-"""Shared fixtures: one app and schema per test session, one rolled-back
-transaction per test, factories, a query counter and signed-in clients.
+"""Shared fixtures: a frozen clock, one app and schema per test session, one
+rolled-back transaction per test, factories, a query counter and signed-in clients.
+
+Time is an input: every test starts at FROZEN_AT (a Wednesday in the middle of a
+quarter and of an ISO week) with the clock running from there, and a test about
+time moves it explicitly with the `time_machine` fixture
+(``time_machine.move_to(moment, tick=False)``). The whole process travels,
+including the browser tests' server thread.
 
 Set TEST_DATABASE_URL (postgresql+psycopg://...) to run the same suite on PostgreSQL.
 """
@@ -10,10 +16,12 @@ import itertools
 import os
 import uuid
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
-from flask import g
+import time_machine
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -22,10 +30,33 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.extensions import db as _db
 from app.models import Dependency, Item, Period, Team, TeamCapacity, TeamMembership, User
+from app.transaction import App
 from config import TestingConfig, _database_url
 
 TEST_PASSWORD = "correct-horse-battery"
 _PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
+
+FROZEN_AT = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday of 2026-W47, 2026 Q4
+
+
+_session_clock = time_machine.travel(FROZEN_AT, tick=True)
+
+
+def pytest_configure(config):
+    """Collection (module constants) and session fixtures (the app, the browser
+    tests' demo) happen at FROZEN_AT too."""
+    _session_clock.start()
+
+
+def pytest_unconfigure(config):
+    _session_clock.stop()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock():
+    """Each test starts at FROZEN_AT, whatever the real date and time."""
+    with time_machine.travel(FROZEN_AT, tick=True):
+        yield
 
 
 class _ConnectionBoundSession(Session):
@@ -115,6 +146,25 @@ def db(app):
     from app.extensions import limiter
 
     limiter.reset()
+
+
+class _OwnSessionClient(FlaskClient):
+    """A test client whose every request runs in an app context (and so a database
+    session) of its own, as in production, on the test's connection: what the test
+    flushed is there, what the request commits stays until the test's rollback,
+    what it rolls back is gone, and the test's objects are read afresh afterwards."""
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():
+            return super().open(*args, **kwargs)
+        _db.session.flush()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
+App.test_client_class = _OwnSessionClient
 
 
 @pytest.fixture

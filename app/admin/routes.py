@@ -1,7 +1,6 @@
 """Administration pages: accounts, teams and periods. Admins only."""
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,6 +19,7 @@ from app.admin.forms import (
     QuartersForm,
 )
 from app.admin.operations import AdminError
+from app.clock import today
 from app.extensions import db
 from app.forms import refused
 from app.models import Period, Team, TeamMembership, User
@@ -192,7 +192,7 @@ def edit_team(team_id: int):
 def _periods_page(quarters_form: QuartersForm):
     periods = periods_in_order()
     if quarters_form.year.data is None and not quarters_form.year.raw_data:
-        quarters_form.year.data = periods[-1].end_date.year + 1 if periods else date.today().year
+        quarters_form.year.data = periods[-1].end_date.year + 1 if periods else today().year
     return _page("admin/periods.html", periods=periods, quarters_form=quarters_form)
 
 

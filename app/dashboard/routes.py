@@ -16,7 +16,7 @@ from app.dashboard.forms import SinceForm
 from app.dashboard.history import default_since, say_do, slipped_since, snapshot_weeks
 from app.dashboard.labels import STATE_LABELS, TYPE_LABELS
 from app.dashboard.sections import PRIORITY_WEIGHTS, build_dashboard
-from app.dashboard.snapshots import ensure_snapshot, load_trend
+from app.dashboard.snapshots import load_trend, snapshot_taken
 from app.permissions import require
 from app.plan_store import analyze_plan
 from app.planning.schedule import periods_in_order
@@ -48,7 +48,6 @@ def _dashboard_page(print_view: bool) -> str:
     analysis = analyze_plan()
     now = analysis.now
     week = iso_week(now)
-    ensure_snapshot(analysis, week, utcnow())
     board = build_dashboard(analysis)
     return render_template(
         "dashboard/index.html",
@@ -57,6 +56,8 @@ def _dashboard_page(print_view: bool) -> str:
         heat=heat_chart(board.heat_map),
         weights=PRIORITY_WEIGHTS,
         now=now,
+        week=week,
+        snapshot_taken=snapshot_taken(week),
         print_view=print_view,
     )
 

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from app.alignment import SEVERITIES, Analysis, Conflict, ConflictCounts
 from app.extensions import db
@@ -138,17 +137,11 @@ def take_snapshot(analysis: Analysis, week: str, now: datetime) -> TakenSnapshot
     return TakenSnapshot(week, counts, len(rows), old is not None)
 
 
-def ensure_snapshot(analysis: Analysis, week: str, now: datetime) -> bool:
-    """Take this week's snapshot unless there is one. Two processes may race to take
-    it: the one that loses finds the other's and carries on. Whether it took one."""
-    if db.session.scalar(select(WeeklySnapshot.id).where(WeeklySnapshot.week == week)):
-        return False
-    try:
-        with db.session.begin_nested():
-            take_snapshot(analysis, week, now)
-    except IntegrityError:
-        return False
-    return True
+def snapshot_taken(week: str) -> bool:
+    """Whether the snapshot of ``week`` has been taken (by `flask snapshot`)."""
+    return (
+        db.session.scalar(select(WeeklySnapshot.id).where(WeeklySnapshot.week == week)) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)

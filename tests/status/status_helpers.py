@@ -3,6 +3,7 @@ the weekly form read from a page as a browser would send it."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -26,6 +27,11 @@ def add_update(db, item, *, days_ago=0.0, health=None, status=None, note="", aut
     db.session.add(update)
     db.session.flush()
     return update
+
+
+def stale_keys(page: str) -> set[str]:
+    """The keys of the items that a weekly page marks stale."""
+    return set(re.findall(r'class="badge badge-stale" title="([A-Z]+-\d+)', page))
 
 
 class _FormReader(HTMLParser):

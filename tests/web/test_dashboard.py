@@ -13,7 +13,7 @@ from web_helpers import count, text_of
 from app.clock import utcnow
 from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.snapshots import take_snapshot
-from app.models import SnapshotItem, WeeklySnapshot
+from app.models import AuditEvent, SnapshotItem, WeeklySnapshot
 from app.plan_store import analyze_plan
 from app.weeks import iso_week
 
@@ -78,19 +78,22 @@ def test_the_tiles_agree_with_flask_conflicts(app, db, plan, as_user):
     assert "we live with it" in text and "lead@example.com" in text
 
 
-def test_the_first_view_of_a_week_takes_its_snapshot(db, plan, as_user):
+def test_viewing_the_dashboard_writes_nothing_and_says_the_week_has_no_snapshot(
+    db, plan, as_user, app
+):
     client, _viewer = as_user("viewer")
-    assert count(db, WeeklySnapshot) == 0
-    client.get("/dashboard")
+    audit_before = count(db, AuditEvent)
+    text = text_of(client.get("/dashboard"))
+    assert count(db, WeeklySnapshot) == 0 and count(db, AuditEvent) == audit_before
+    week = iso_week(utcnow())
+    assert f"This week ({week}) has no snapshot yet" in text
+    result = app.test_cli_runner().invoke(args=["snapshot"])
+    assert result.exit_code == 0, result.output
     snapshot = db.session.scalars(select(WeeklySnapshot)).one()
-    assert snapshot.week == iso_week(utcnow())
+    assert snapshot.week == week
     assert snapshot.counts["open"] == analyze_plan().counts().open
     assert count(db, SnapshotItem) == 7
-    taken = snapshot.taken_at
-    client.get("/dashboard")
-    db.session.expire_all()
-    assert db.session.scalars(select(WeeklySnapshot)).one().taken_at == taken
-    assert count(db, SnapshotItem) == 7
+    assert "has no snapshot yet" not in text_of(client.get("/dashboard"))
 
 
 def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, plan, as_user):
