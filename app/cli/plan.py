@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from app.audit import acting_as
 from app.cli.progress import ProgressBar
@@ -17,6 +18,7 @@ from app.extensions import db
 from app.plan_io import PlanError, Problem, export_plan, import_plan
 
 PROGRESS_FROM_ITEMS = 2000
+EXIT_DATABASE = 1
 
 plan_cli = AppGroup("plan", help="Import or export the whole plan (format roadmap-plan/1).")
 
@@ -32,14 +34,21 @@ def read_json(file: str) -> Any:
     """The parsed JSON of FILE (``-``: standard input); exits 2 when it cannot."""
     label = "<stdin>" if file == "-" else file
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
         fail([Problem(label, f"cannot read the file ({_reason(exc)})")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        fail([Problem(label, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line}")])
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         fail([Problem(label, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")])
-    except ValueError as exc:
+    except RecursionError:
+        fail([Problem(label, "not a plan: its arrays or objects are nested too deeply")])
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
         fail([Problem(label, f"not valid JSON: {exc}")])
 
 
@@ -65,7 +74,9 @@ def import_command(file: str, replace: bool) -> None:
     """Load the plan in FILE (``-`` for standard input): all or nothing.
 
     Every problem is printed as ``path: message`` and the exit code is 2; nothing
-    is written then. Without --replace the database must hold no plan yet."""
+    is written then. Without --replace the database must hold no plan yet. When the
+    database fails (e.g. its connection is lost) one line says so and the exit
+    code is 1."""
     data = read_json(file)
     try:
         with (
@@ -76,8 +87,44 @@ def import_command(file: str, replace: bool) -> None:
     except PlanError as exc:
         db.session.rollback()
         fail(exc.problems)
-    db.session.commit()
+    except SQLAlchemyError as exc:
+        database_failed(exc, "Import failed, nothing was written")
+    try:
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        database_failed(
+            exc, "Import failed while saving; check with flask plan export whether it was saved"
+        )
     click.echo(str(summary))
+
+
+def database_failed(exc: SQLAlchemyError, outcome: str) -> NoReturn:
+    """Roll back, say in one line what happened, and exit with EXIT_DATABASE."""
+    _roll_back_quietly()
+    click.echo(f"{outcome}: {_database_reason(exc)}", err=True)
+    raise click.exceptions.Exit(EXIT_DATABASE) from None
+
+
+def _roll_back_quietly() -> None:
+    """Roll back; a connection that is gone has nothing left to roll back."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
+def _database_reason(exc: SQLAlchemyError) -> str:
+    """The database's own first line about ``exc``."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    reason = next((line.strip() for line in str(cause).splitlines() if line.strip()), "")
+    kind = "the database connection failed" if _connection_lost(exc) else "the database failed"
+    return f"{kind} ({reason})" if reason else kind
+
+
+def _connection_lost(exc: SQLAlchemyError) -> bool:
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    )
 
 
 @plan_cli.command("export")

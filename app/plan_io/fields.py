@@ -29,10 +29,14 @@ class _Invalid:
 INVALID: Any = _Invalid()
 _ABSENT = object()
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?", re.ASCII
 )
+# Characters no text column can store: NUL (PostgreSQL text cannot hold it) and the
+# lone surrogates that a JSON escape such as "\ud800" decodes to (not Unicode text).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_type(value: Any) -> str:
@@ -52,7 +56,24 @@ def json_type(value: Any) -> str:
 
 
 def quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    """``text`` as a JSON string, control characters and lone surrogates escaped."""
+    shown = json.dumps(text, ensure_ascii=False)
+    return json.dumps(text) if _SURROGATE.search(shown) else shown
+
+
+def unstorable(text: str) -> str:
+    """Why ``text``, holding a NUL or a lone surrogate, cannot be stored."""
+    found = _UNSTORABLE.search(text)
+    escape = f"\\u{ord(found.group()):04x}"
+    if found.group() == "\x00":
+        return f"must not contain a NUL character ({escape})"
+    return f"must not contain a lone surrogate ({escape}): it is not Unicode text"
+
+
+def shown_number(value: int | float) -> str:
+    """A number as a message shows it, a very long one cut short."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} digits)"
 
 
 def member_path(path: str, key: str) -> str:
@@ -77,11 +98,16 @@ def parse_datetime(text: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):  # OverflowError: the offset leaves years 1-9999
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
+
+
+def parse_ascii_week(text: str) -> str | None:
+    """An ISO week (``2027-W05``) written in ASCII digits."""
+    return parse_week(text) if text.isascii() else None
 
 
 class Record:
@@ -152,6 +178,8 @@ class Record:
             return self._absent(key, value, default, nullable)
         if not isinstance(value, str):
             return self._refuse(key, f"must be a string, got {json_type(value)}")
+        if "\x00" in value or (not value.isascii() and _SURROGATE.search(value)):
+            return self._refuse(key, unstorable(value))
         if not blank and not value.strip():
             return self._refuse(key, "must not be empty")
         if max_length is not None and len(value) > max_length:
@@ -169,18 +197,23 @@ class Record:
             return self._refuse(key, f"{shown} is not one of {', '.join(choices)}")
         return value
 
-    def number(self, key: str, *, default: Any = _ABSENT, nullable: bool = False) -> Any:
-        """A finite number of zero or more."""
+    def number(
+        self, key: str, high: float, *, default: Any = _ABSENT, nullable: bool = False
+    ) -> Any:
+        """A number from 0 to ``high``."""
         value = self.data.get(key, _ABSENT)
         if value is _ABSENT or value is None:
             return self._absent(key, value, default, nullable)
-        return self.check_number(key, value)
+        return self.check_number(key, value, high)
 
-    def check_number(self, key: str, value: Any) -> Any:
+    def check_number(self, key: str, value: Any, high: float) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return self._refuse(key, f"must be a number, got {json_type(value)}")
-        if not math.isfinite(value) or value < 0:
-            return self._refuse(key, f"must be a number of 0 or more, got {value}")
+        # math.isfinite would overflow on a huge int; comparing an int never does
+        if (isinstance(value, float) and not math.isfinite(value)) or not 0 <= value <= high:
+            return self._refuse(
+                key, f"must be a number from 0 to {high:,}, got {shown_number(value)}"
+            )
         return value
 
     def integer(
@@ -190,9 +223,10 @@ class Record:
         if value is _ABSENT or value is None:
             return self._absent(key, value, default, nullable)
         if isinstance(value, bool) or not isinstance(value, int):
-            return self._refuse(key, f"must be a whole number, got {json_type(value)} {value!r}")
+            shown = shown_number(value) if isinstance(value, int | float) else repr(value)
+            return self._refuse(key, f"must be a whole number, got {json_type(value)} {shown}")
         if not low <= value <= high:
-            return self._refuse(key, f"must be between {low} and {high}, got {value}")
+            return self._refuse(key, f"must be between {low} and {high}, got {shown_number(value)}")
         return value
 
     def _parsed(self, key: str, default: Any, parse: Callable[[str], Any], expected: str) -> Any:
@@ -213,7 +247,7 @@ class Record:
         return self._parsed(key, default, parse_datetime, "a date and time (YYYY-MM-DDTHH:MM:SSZ)")
 
     def week(self, key: str, *, default: Any = _ABSENT) -> Any:
-        return self._parsed(key, default, parse_week, "an ISO week (YYYY-Www)")
+        return self._parsed(key, default, parse_ascii_week, "an ISO week (YYYY-Www)")
 
     def object(self, key: str, *, nullable: bool = True) -> Any:
         """A nested object's raw dict (None when absent or null)."""

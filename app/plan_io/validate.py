@@ -6,6 +6,8 @@ every problem by JSON path. ``validate_plan`` returns the problems alone.
 Dependency cycles are accepted: the analysis reports them. Defaults: an item is
 ``proposed`` and ``on_track``, created at import time; a dependency is
 ``requested``; a status update has its item's status and the ISO week of its time.
+An item's newest status update (by ``at``; the later in the document on a tie) sets
+its health and status, as a weekly update does.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ KEY_MAX = 32
 TITLE_MAX = 200
 OWNER_MAX = 120
 AUTHOR_MAX = 254
+PERSON_WEEKS_MAX = 100_000  # estimates and capacities, as the item and capacity forms allow
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]{2,20}")  # as app.admin.operations.SLUG_PATTERN
 KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -118,6 +121,8 @@ class _Validator:
         self._items(self._list("items"))
         self._dependencies(self._list("dependencies"))
         self._status_updates(self._list("status_updates"))
+        if not self.problems:
+            self._apply_newest_updates()
         return self.plan, self.problems
 
     def _list(self, key: str) -> list:
@@ -205,7 +210,7 @@ class _Validator:
         if not raw:
             return None, {}
         r = Record.open(raw, f"{team.path}.capacity", self.problems, allowed=CAPACITY_KEYS)
-        default = r.number("default", default=None, nullable=True)
+        default = r.number("default", PERSON_WEEKS_MAX, default=None, nullable=True)
         periods = r.object("periods")
         overrides: dict[str, Any] = {}
         if periods:
@@ -213,7 +218,7 @@ class _Validator:
             for name, value in periods.items():
                 if name not in self.period_names:
                     by_period.problem(name, f"unknown period {quoted(name)}")
-                overrides[name] = by_period.check_number(name, value)
+                overrides[name] = by_period.check_number(name, value, PERSON_WEEKS_MAX)
         return default, overrides
 
     def _items(self, entries: list) -> None:
@@ -258,7 +263,7 @@ class _Validator:
                     "priority": PRIORITY_NAMES.index(priority) if priority else INVALID,
                     "start": start,
                     "end": end,
-                    "estimate": r.number("estimate", default=None, nullable=True),
+                    "estimate": r.number("estimate", PERSON_WEEKS_MAX, default=None, nullable=True),
                     "status": status,
                     "health": r.choice("health", HEALTHS, default="on_track"),
                     "owner": r.text("owner", max_length=OWNER_MAX, default=None, nullable=True),
@@ -331,3 +336,17 @@ class _Validator:
                     "at": at,
                 }
             )
+
+    def _apply_newest_updates(self) -> None:
+        """Each item takes the health and status of its newest update, by ``at`` (the
+        later in the document on a tie), as the weekly form sets them; an update
+        without a status has its item's own, so only its health changes the item."""
+        newest: dict[str, dict[str, Any]] = {}
+        for update in self.plan.status_updates:
+            latest = newest.get(update["item"])
+            if latest is None or update["at"] >= latest["at"]:
+                newest[update["item"]] = update
+        for item in self.plan.items:
+            update = newest.get(item["key"])
+            if update is not None:
+                item["health"], item["status"] = update["health"], update["status"]

@@ -83,7 +83,7 @@ CASES = [
         "negative capacity",
         _set(["teams", 0, "capacity", "default"], -1),
         "teams[0].capacity.default",
-        "0 or more",
+        "from 0 to 100,000",
     ),
     (
         "capacity for an unknown period",
@@ -116,7 +116,7 @@ CASES = [
     ("numeric priority", _set(["items", 0, "priority"], 1), "items[0].priority", "number"),
     ("bad status", _set(["items", 0, "status"], "started"), "items[0].status", "proposed"),
     ("bad health", _set(["items", 0, "health"], "green"), "items[0].health", "on_track"),
-    ("negative estimate", _set(["items", 0, "estimate"], -2), "items[0].estimate", "0 or more"),
+    ("negative estimate", _set(["items", 0, "estimate"], -2), "items[0].estimate", "from 0 to"),
     ("estimate as text", _set(["items", 0, "estimate"], "12"), "items[0].estimate", "number"),
     ("estimate as boolean", _set(["items", 0, "estimate"], True), "items[0].estimate", "boolean"),
     ("estimate not finite", _set(["items", 0, "estimate"], float("nan")), "items[0].estimate", ""),
