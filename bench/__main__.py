@@ -8,12 +8,19 @@ in one process:
 - seed_s: how long `flask seed scale` took to write the plan (one run);
 - dashboard_s: GET /dashboard as a viewer, this week's snapshot already taken
   (dashboard_cold_s: the same right after a change to the plan);
-- item_page_s: GET /items/<key> of the item that most items need.
+- item_page_s: GET /items/<key> of the item that most items need;
+- dense_dashboard_s, dense_conflicts_s: GET /dashboard and GET /conflicts on the
+  dense plan of bench/dense.py (20,000 items, 40,000 dependencies, 28% of the
+  items at risk, large overlapping blast radii), steady state and (_cold_s)
+  right after a change, and dense_report_s: `flask conflicts --format json` on
+  it (dense_report_mb: its size).
 
 SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set (its tables are
 dropped and re-created). Writes bench/results/latest.json.
 
-    python -m bench [--sizes 5000,50000] [--runs 5]
+    python -m bench [--sizes 5000,50000] [--dense-items 20000] [--runs 5]
+
+(``--sizes ""`` measures the dense plan only, ``--dense-items 0`` skips it.)
 """
 
 from __future__ import annotations
@@ -96,6 +103,37 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     }
 
 
+def measure_dense(db_name: str, database_url: str, items: int, runs: int) -> dict:
+    import config
+    from app import create_app
+    from app.extensions import db
+    from bench.dense import DENSE_ITEMS, dense_seconds
+
+    print(f"[{db_name}] importing the dense plan ...", file=sys.stderr, flush=True)
+    flask(database_url, "db", "upgrade")
+
+    class BenchConfig(config.DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
+
+    app = create_app(BenchConfig)
+    figures = dense_seconds(app, database_url, runs, items or DENSE_ITEMS)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return {"db": db_name, "plan": "dense", "items": items, **figures}
+
+
+def _dense_lines(results: list[dict]) -> list[str]:
+    return [
+        f"{r['db']}: dense plan ({r['items']} items): dense_dashboard_s "
+        f"{r['dense_dashboard_s']:.3f} (plan just changed: {r['dense_dashboard_cold_s']:.3f}), "
+        f"dense_conflicts_s {r['dense_conflicts_s']:.3f} "
+        f"(plan just changed: {r['dense_conflicts_cold_s']:.3f}), "
+        f"dense_report_s {r['dense_report_s']:.2f} ({r['dense_report_mb']} MB)"
+        for r in results
+    ]
+
+
 def _table(results: list[dict]) -> str:
     lines = [
         f"{'db':<10} {'items':>7} {'deps':>8} {'floor_s':>8} {'load_s':>8} "
@@ -141,24 +179,32 @@ def _table(results: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="5000,50000")
+    parser.add_argument("--dense-items", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
 
     results = []
+    dense = []
     with tempfile.TemporaryDirectory() as tmp:
         for items in sizes:
             url = f"sqlite:///{Path(tmp) / f'bench_{items}.db'}"
             results.append(measure("sqlite", url, items, args.runs))
+        if args.dense_items:
+            url = f"sqlite:///{Path(tmp) / 'bench_dense.db'}"
+            dense.append(measure_dense("sqlite", url, args.dense_items, args.runs))
     pg_url = os.environ.get("BENCH_DATABASE_URL")
     if pg_url:
         for items in sizes:
             reset_postgres(pg_url)
             results.append(measure("postgresql", pg_url, items, args.runs))
+        if args.dense_items:
+            reset_postgres(pg_url)
+            dense.append(measure_dense("postgresql", pg_url, args.dense_items, args.runs))
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"results": results}, indent=2) + "\n")
-    print(_table(results))
+    RESULTS.write_text(json.dumps({"results": results, "dense": dense}, indent=2) + "\n")
+    print("\n".join(filter(None, [_table(results) if results else "", *_dense_lines(dense)])))
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 

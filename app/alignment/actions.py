@@ -2,7 +2,8 @@
 single item in a way a person can confirm and apply as is. Each mirrors the
 computation of its suggestion and carries that suggestion's text.
 
-- a move of the dependent to the first periods after its dependencies end;
+- a move of the dependent to the first open periods after the dependencies it
+  needs by its start end;
 - a pull of the dependency into the window where its team has room;
 - scheduling a backlog dependency into the period where its team has room;
 - raising an item to its effective priority.
@@ -15,8 +16,7 @@ from __future__ import annotations
 
 from .conflict import Action
 from .context import Context
-from .index import IN_PROGRESS
-from .suggestions import _ends_before, _window
+from .suggestions import _ends_before, _window, dependent_start
 
 
 def _move(ctx: Context, i: int, start: int, end: int, suggestion: str) -> Action:
@@ -36,11 +36,9 @@ def _move(ctx: Context, i: int, start: int, end: int, suggestion: str) -> Action
 def move_dependent(ctx: Context, d: int, suggestion: str) -> Action | None:
     """See ``move_after_dependencies``: only when the whole span fits in the plan."""
     ix = ctx.ix
-    status, end = ix.status, ix.end
-    latest = max((end[b] for b in ix.adj[d] if status[b] <= IN_PROGRESS), default=-1)
-    if latest < 0 or ix.start[d] < 0:
+    first = dependent_start(ctx, d)
+    if first is None:
         return None
-    first = latest + 1
     last = first + ix.end[d] - ix.start[d]
     if last > ix.n_periods - 1:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,13 @@ class Analysis:
         ix = self._ctx.ix
         found = self._ctx.priorities.blast_radius(self._position(item_id))
         return [(ix.ids[i], ix.prio[i]) for i in found]
+
+    def blast_radius_counts(self, item_ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
+        """``{item id: (P0, P1, P2, P3)}``: how many items of each own priority the
+        blast radius of each item holds, found together and without listing them."""
+        ix = self._ctx.ix
+        found = self._ctx.priorities.radius_counts(map(self._position, item_ids))
+        return {ix.ids[i]: counts for i, counts in found.items()}
 
     def counts(self) -> ConflictCounts:
         return ConflictCounts.of(self.conflicts)

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from hashlib import sha1
-from typing import Any
+from typing import Any, Protocol
 
 from .snapshot import Decision
 
@@ -60,6 +60,21 @@ class Action:
 Text = tuple[str, list[str], list[Action]]
 """A conflict's message, suggestions and actions, as its formatter returns them."""
 
+
+class Members(Protocol):
+    """The items and teams of a conflict that lists many (an at-risk item and its
+    blast radius), found only when they are read. Whether an item or a team is
+    among them can be answered without listing them all."""
+
+    def resolve(self) -> tuple[list[str], list[str], list[int], list[int]]:
+        """Item keys, team slugs, item ids, team ids; the primary item first."""
+        ...
+
+    def has_item(self, item_id: int) -> bool: ...
+
+    def has_team(self, slug: str) -> bool: ...
+
+
 # The keys every conflict report promises (`flask conflicts --format json`), in order.
 CONTRACT_FIELDS = (
     "type",
@@ -96,25 +111,46 @@ class _Text:
         return getattr(conflict, self.slot)
 
 
+class _Member:
+    """A member list of a conflict (items, teams and their ids): given, or made by
+    the conflict's ``Members`` on the first read of any of them."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, conflict: Conflict | None, owner: type | None = None) -> Any:
+        if conflict is None:
+            return self
+        if conflict._members is not None:
+            conflict._resolve()
+        return getattr(conflict, self.slot)
+
+
 class Conflict:
     """One conflict. Its facts (type, severity, items, teams, period, fingerprint,
     state) are set when it is made; its text (``message``, ``suggestions`` and
     ``actions``) is either given or made by ``text``, a function of no arguments
-    called once, when one of the three is first read. Conflicts are equal when
-    all their fields, text included, are."""
+    called once, when one of the three is first read. Likewise its items and
+    teams may come from ``members``, listed on first read; ``primary_key`` and
+    ``primary_id`` (its first item) are always known, and ``involves_item`` and
+    ``involves_team`` answer without listing. Conflicts are equal when all their
+    fields, text and members included, are."""
 
     __slots__ = (
         "type",
         "severity",
-        "items",
-        "teams",
+        "_items",
+        "_teams",
         "period",
         "fingerprint",
         "state",
         "decision",
-        "item_ids",
-        "team_ids",
+        "_item_ids",
+        "_team_ids",
         "period_index",
+        "primary_key",
+        "primary_id",
+        "_members",
         "_message",
         "_suggestions",
         "_actions",
@@ -141,18 +177,23 @@ class Conflict:
         actions: list[Action] | None = None,
         *,
         text: Callable[[], Text] | None = None,
+        members: Members | None = None,
     ) -> None:
         self.type = type
         self.severity = severity
-        self.items = items
-        self.teams = teams
+        self._items = items
+        self._teams = teams
         self.period = period
         self.fingerprint = fingerprint
         self.state = state
         self.decision = decision
-        self.item_ids = [] if item_ids is None else item_ids
-        self.team_ids = [] if team_ids is None else team_ids
+        self._item_ids = [] if item_ids is None else item_ids
+        self._team_ids = [] if team_ids is None else team_ids
         self.period_index = period_index
+        # With members, the given lists name at least the primary item and its team.
+        self.primary_key = items[0] if items else ""
+        self.primary_id = self._item_ids[0] if self._item_ids else None
+        self._members = members
         self._text = text
         if text is None:
             self._message = message or ""
@@ -171,10 +212,35 @@ class Conflict:
     suggestions = _Text()
     actions = _Text()
 
+    def _resolve(self) -> None:
+        # As for the text: stored before the members are dropped.
+        members = self._members
+        if members is not None:
+            self._items, self._teams, self._item_ids, self._team_ids = members.resolve()
+            self._members = None
+
+    items = _Member()
+    teams = _Member()
+    item_ids = _Member()
+    team_ids = _Member()
+
+    def involves_item(self, item_id: int) -> bool:
+        members = self._members
+        return item_id in self._item_ids if members is None else members.has_item(item_id)
+
+    def involves_team(self, slug: str) -> bool:
+        members = self._members
+        return slug in self._teams if members is None else members.has_team(slug)
+
     @property
     def formatted(self) -> bool:
         """Whether the text has been made (or was given)."""
         return self._text is None
+
+    @property
+    def listed(self) -> bool:
+        """Whether the items and teams have been listed (or were given)."""
+        return self._members is None
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in _FIELDS)
@@ -193,7 +259,7 @@ class Conflict:
         return (
             SEVERITY_RANK[self.severity],
             self.type,
-            self.items[0] if self.items else "",
+            self.primary_key,
             self.fingerprint,
         )
 
@@ -256,8 +322,8 @@ def select_conflicts(
         for c in conflicts
         if (type is None or c.type == type)
         and (severity is None or c.severity == severity)
-        and (team is None or team in c.teams)
+        and (team is None or c.involves_team(team))
         and (period is None or c.period == period)
         and (state is None or c.state == state or (state == "unaccepted" and c.state != "accepted"))
-        and (item_id is None or item_id in c.item_ids)
+        and (item_id is None or c.involves_item(item_id))
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from .conflict import STATES, Conflict, Text, fingerprint, severity
+from .conflict import STATES, Conflict, Members, Text, fingerprint, severity
 from .index import PlanIndex
 from .ledger import Ledger
 from .priority import Priorities
@@ -39,6 +39,18 @@ class Context:
         )
         self.decisions = ix.snapshot.decisions
         self.moves: dict[int, str | None] = {}
+        self.start_needs: list[list[int]] | None = None
+        self._team_members: dict[str, tuple[int, ...]] | None = None
+
+    def team_members(self, slug: str) -> tuple[int, ...]:
+        """The items of the team with this slug (none for an unknown slug)."""
+        ix = self.ix
+        if self._team_members is None:
+            members: dict[str, list[int]] = {}
+            for i, t in enumerate(ix.team):
+                members.setdefault(ix.team_slug[t], []).append(i)
+            self._team_members = {slug: tuple(items) for slug, items in members.items()}
+        return self._team_members.get(slug, ())
 
     def ref(self, i: int) -> str:
         """``CHK-3 (P0)``: an item as named in lists, with its effective priority."""
@@ -64,12 +76,14 @@ class Context:
         period: int | None,
         facts: Iterable[str],
         text: Callable[[], Text],
+        members: Members | None = None,
     ) -> Conflict:
         """A conflict of ``type_`` whose identity is made of ``facts``: keys, slugs,
         period names and the values that make its cause (docs/conflicts.md).
         ``text`` makes its message, suggestions and the actions of those that one
         click can apply, on first reading: it may only read the finished plan,
-        priorities and ledger."""
+        priorities and ledger. With ``members``, ``items`` and ``teams`` are only
+        the primary item and its team, and ``members`` lists them all when read."""
         ix = self.ix
         items = list(dict.fromkeys(items))
         teams = list(dict.fromkeys(teams))
@@ -91,4 +105,5 @@ class Context:
             list(map(ix.team_ids.__getitem__, teams)),
             period,
             text=text,
+            members=members,
         )

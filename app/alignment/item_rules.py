@@ -55,7 +55,42 @@ def _inversion_text(ctx: Context, i: int, chain: list[int]) -> Text:
     return message, [suggestion], [raise_priority(ctx, i, e, suggestion)]
 
 
+class BlastRadius:
+    """The items of an at_risk_dependency: the item, then its blast radius, searched
+    only when listed. Whether an item or team is involved is a search along the
+    needs from that item or team, shared by every at-risk item asked about."""
+
+    def __init__(self, ctx: Context, i: int) -> None:
+        self.ctx = ctx
+        self.i = i
+
+    def resolve(self) -> tuple[list[str], list[str], list[int], list[int]]:
+        ix = self.ctx.ix
+        items = [self.i, *self.ctx.priorities.blast_radius(self.i)]
+        teams = list(dict.fromkeys(map(ix.team.__getitem__, items)))
+        return (
+            list(map(ix.keys.__getitem__, items)),
+            list(map(ix.team_slug.__getitem__, teams)),
+            list(map(ix.ids.__getitem__, items)),
+            list(map(ix.team_ids.__getitem__, teams)),
+        )
+
+    def has_item(self, item_id: int) -> bool:
+        ix, i = self.ctx.ix, self.i
+        u = ix.pos.get(item_id)
+        return u is not None and (u == i or i in self.ctx.priorities.reach((u,)))
+
+    def has_team(self, slug: str) -> bool:
+        ix, i = self.ctx.ix, self.i
+        if ix.team_slug[ix.team[i]] == slug:
+            return True
+        members = self.ctx.team_members(slug)
+        return bool(members) and i in self.ctx.priorities.reach(members)
+
+
 def at_risk_dependencies(ctx: Context) -> list[Conflict]:
+    """One per active item at risk or off track that another active item needs; its
+    blast radius is listed only when its items are read (see BlastRadius)."""
     ix, pr = ctx.ix, ctx.priorities
     eff, radj, keys, team = pr.effective, ix.radj, ix.keys, ix.team
     found = []
@@ -65,27 +100,28 @@ def at_risk_dependencies(ctx: Context) -> list[Conflict]:
     ]
     for i in troubled:
         health = ix.health[i]
-        blast = pr.blast_radius(i)
-        if not blast:
+        harmed = min((eff[u] for u in radj[i] if u != i), default=None)
+        if harmed is None:
             continue
-        harmed = min(eff[u] for u in radj[i] if u != i)
         found.append(
             ctx.conflict(
                 "at_risk_dependency",
                 harmed + (health == AT_RISK),
-                (i, *blast),
-                [team[i], *map(team.__getitem__, blast)],
+                (i,),
+                (team[i],),
                 None,
                 (keys[i], HEALTHS[health]),
-                partial(_at_risk_text, ctx, i, blast),
+                partial(_at_risk_text, ctx, i),
+                BlastRadius(ctx, i),
             )
         )
     return found
 
 
-def _at_risk_text(ctx: Context, i: int, blast: list[int]) -> Text:
+def _at_risk_text(ctx: Context, i: int) -> Text:
     ix = ctx.ix
     prio, keys = ix.prio, ix.keys
+    blast = ctx.priorities.blast_radius(i)
     limit = ctx.settings.list_limit
     state = HEALTHS[ix.health[i]].replace("_", " ")
     count = "1 active item needs" if len(blast) == 1 else f"{len(blast)} active items need"

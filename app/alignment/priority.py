@@ -11,9 +11,13 @@ of a cycle of active items share one result.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .graph import strongly_connected
 from .index import PlanIndex
 from .snapshot import PRIORITY_NAMES
+
+REACH_KEPT = 16
 
 
 class Priorities:
@@ -21,6 +25,8 @@ class Priorities:
         self.ix = ix
         self.width = max(1, len(ix.teams))
         self._blast: dict[int, list[int]] = {}
+        self._reach: dict[tuple[int, ...], set[int]] = {}
+        self._ranks: list[int] | None = None
         self.effective, self.distance = self._effective()
         self.needs, self.cycles = self._needs()
 
@@ -120,10 +126,91 @@ class Priorities:
                         add(w)
                         append(w)
             found = frontier[1:]
-            found.sort(key=self.ix.keys.__getitem__)
-            found.sort(key=self.ix.prio.__getitem__)
+            found.sort(key=self._rank().__getitem__)
             self._blast[i] = found
         return found
+
+    def _rank(self) -> list[int]:
+        """Each item's place in the order of blast radii: own priority, then key."""
+        if self._ranks is None:
+            ix = self.ix
+            order = sorted(range(ix.n), key=lambda i: (ix.prio[i], ix.keys[i]))
+            ranks = [0] * ix.n
+            for place, i in enumerate(order):
+                ranks[i] = place
+            self._ranks = ranks
+        return self._ranks
+
+    def reach(self, sources: Iterable[int]) -> set[int]:
+        """Every item that the sources need, directly or through a chain of active
+        items (a source itself only when it is in a loop): one search along the
+        needs, kept for the last few sets of sources asked about."""
+        key = tuple(sources)
+        found = self._reach.get(key)
+        if found is None:
+            adj = self.ix.adj
+            found = set()
+            add = found.add
+            frontier = list(key)
+            append = frontier.append
+            for u in frontier:
+                for v in adj[u]:
+                    if v not in found:
+                        add(v)
+                        append(v)
+            if len(self._reach) >= REACH_KEPT:
+                self._reach = {}
+            self._reach[key] = found
+        return found
+
+    def radius_counts(self, wanted: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
+        """For each wanted item, how many items of each own priority its blast radius
+        holds, without listing any radius. One pass over the part of the graph that
+        needs the wanted items, in topological order, carries a bit set of the
+        needers down each edge, so that radii that overlap share the work; items
+        in or below a loop (imported plans only) are counted by their own search."""
+        ix = self.ix
+        adj, radj, prio = ix.adj, ix.radj, ix.prio
+        targets = set(wanted)
+        region = set(targets)
+        frontier = list(targets)
+        for u in frontier:
+            for w in radj[u]:
+                if w not in region:
+                    region.add(w)
+                    frontier.append(w)
+        # Kahn from the items nothing in the region needs: a needer comes first.
+        indeg = {v: len(radj[v]) for v in region}
+        order = [v for v in region if not indeg[v]]
+        for u in order:
+            for v in adj[u]:
+                if v in region:
+                    left = indeg[v] - 1
+                    indeg[v] = left
+                    if not left:
+                        order.append(v)
+        bit = {v: n for n, v in enumerate(order)}
+        planes = [bytearray((len(order) + 8) // 8) for _ in PRIORITY_NAMES]
+        for v, n in bit.items():
+            planes[prio[v]][n >> 3] |= 1 << (n & 7)
+        masks = [int.from_bytes(plane, "little") for plane in planes]
+        counts: dict[int, tuple[int, int, int, int]] = {}
+        carried: dict[int, int] = {}
+        for u in order:
+            needers = carried.pop(u, 0)
+            if u in targets:
+                p0, p1, p2, p3 = ((needers & mask).bit_count() for mask in masks)
+                counts[u] = (p0, p1, p2, p3)
+            mine = needers | (1 << bit[u])
+            for v in adj[u]:
+                if v in region:
+                    carried[v] = carried.get(v, 0) | mine
+        for u in targets.difference(counts):
+            tally = [0, 0, 0, 0]
+            for w in self.blast_radius(u):
+                tally[prio[w]] += 1
+            counts[u] = (tally[0], tally[1], tally[2], tally[3])
+        return counts
 
     def chain(self, i: int) -> list[int]:
         """``[i, needer, ..., setter]``: a shortest chain of active needers from ``i``

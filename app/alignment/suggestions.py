@@ -12,46 +12,95 @@ from .snapshot import PRIORITY_NAMES
 from .text import and_list, pw, span
 
 
+def start_needs(ctx: Context) -> list[list[int]]:
+    """Per dependent, the dependencies it needs by its start period: those without
+    an explicit needed-by period. Only these hold back the dependent's start; one
+    with its own needed-by period is met by that period, wherever the dependent
+    starts. Worked out on first use and kept."""
+    if ctx.start_needs is None:
+        ix = ctx.ix
+        needs: list[list[int]] = [[] for _ in range(ix.n)]
+        for d, b, explicit in zip(ix.src, ix.dst, ix.needed_by, strict=True):
+            if explicit is None:
+                needs[d].append(b)
+        ctx.start_needs = needs
+    return ctx.start_needs
+
+
+def _latest_start_need(ctx: Context, d: int) -> int:
+    """The latest end period of the active, scheduled dependencies that ``d`` needs
+    by its start; -1 for none."""
+    status, end = ctx.ix.status, ctx.ix.end
+    return max((end[b] for b in start_needs(ctx)[d] if status[b] <= IN_PROGRESS), default=-1)
+
+
+def dependent_start(ctx: Context, d: int) -> int | None:
+    """The first period the scheduled dependent ``d`` can start in: after every
+    active, scheduled dependency it needs by its start ends, and not yet over.
+    None when it needs none of those (or is unscheduled); ``n_periods`` or more
+    when no period of the plan is left."""
+    latest = _latest_start_need(ctx, d)
+    if latest < 0 or ctx.ix.start[d] < 0:
+        return None
+    return max(latest + 1, ctx.first_open_period)
+
+
 def move_after_dependencies(ctx: Context, d: int) -> str | None:
-    """Move the dependent to the first period after all its active, scheduled
-    dependencies end, keeping its span. The same for each of its conflicts."""
+    """Move the dependent to the first open period after the dependencies it needs by
+    its start end, keeping its span. The same for each of its conflicts."""
     if d not in ctx.moves:
         ctx.moves[d] = _move_after_dependencies(ctx, d)
     return ctx.moves[d]
 
 
 def _move_after_dependencies(ctx: Context, d: int) -> str | None:
-    ix = ctx.ix
-    status, end = ix.status, ix.end
-    latest = max((end[b] for b in ix.adj[d] if status[b] <= IN_PROGRESS), default=-1)
-    if latest < 0 or ix.start[d] < 0:
+    first = dependent_start(ctx, d)
+    if first is None:
         return None
+    ix = ctx.ix
     names, last = ix.period_names, ix.n_periods - 1
     key = ix.keys[d]
-    first = latest + 1
-    length = ix.end[d] - ix.start[d] + 1
+    if ctx.first_open_period > last:
+        return f"Move {key} beyond the last planned period: every period of the plan has ended"
     if first > last:
         return (
             f"Move {key} beyond {names[last]}, the last planned period: its dependencies end there"
         )
+    if first > _latest_start_need(ctx, d) + 1:
+        why = (
+            "the first period that has not ended; "
+            "the dependencies it needs by its start end before it"
+        )
+    elif any(ix.end[b] >= first for b in ix.adj[d] if ix.status[b] <= IN_PROGRESS):
+        why = "the first period after the dependencies it needs by its start end"
+    else:
+        why = "the first period after all its dependencies end"
+    length = ix.end[d] - ix.start[d] + 1
     if first + length - 1 > last:
         return (
-            f"Move {key} to start in {names[first]} (the first period after all its "
-            f"dependencies end); its {length} periods run beyond {names[last]}"
+            f"Move {key} to start in {names[first]} ({why}); "
+            f"its {length} periods run beyond {names[last]}"
         )
-    where = span(names, first, first + length - 1)
-    return f"Move {key} to {where} (the first period after all its dependencies end)"
+    return f"Move {key} to {span(names, first, first + length - 1)} ({why})"
 
 
 def move_need(ctx: Context, d: int, b: int) -> str:
-    """For an explicit needed-by period: push it back after the dependency ends."""
+    """For an explicit needed-by period: push it back to the first open period after
+    the dependency ends."""
     ix = ctx.ix
-    names, first = ix.period_names, ix.end[b] + 1
+    names, after = ix.period_names, ix.end[b] + 1
+    first = max(after, ctx.first_open_period)
+    head = f"Move the needed-by period of {ix.keys[d]} for {ix.keys[b]}"
+    if ctx.first_open_period >= ix.n_periods:
+        return f"{head} beyond the last planned period: every period of the plan has ended"
     if first >= ix.n_periods:
-        where = f"beyond {names[-1]}, the last planned period"
-    else:
-        where = f"{names[first]} (the first period after {ix.keys[b]} ends)"
-    return f"Move the needed-by period of {ix.keys[d]} for {ix.keys[b]} to {where}"
+        return f"{head} beyond {names[-1]}, the last planned period"
+    if first > after:
+        return (
+            f"{head} to {names[first]} "
+            f"(the first period that has not ended; {ix.keys[b]} ends before it)"
+        )
+    return f"{head} to {names[first]} (the first period after {ix.keys[b]} ends)"
 
 
 def _room(ctx: Context, team: int, frees: list[float | None]) -> str:
@@ -165,7 +214,7 @@ def relieve(ctx: Context, slot: int, excess: float) -> str | None:
     text = f"Move {what} out of {names[period]} to free {pw(freed)} person-weeks"
     if freed + EPSILON < excess:
         text += f", {pw(excess - freed)} short of the {pw(excess)} needed"
-    for later in range(period + 1, ledger.n_periods):
+    for later in range(max(period + 1, ctx.first_open_period), ledger.n_periods):
         free = ledger.free(team, later)
         if free is None:
             return f"{text}; {names[later]} has no capacity limit"

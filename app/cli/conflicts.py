@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import click
 from sqlalchemy import select
 
 from app.alignment.conflict import SEVERITIES, ConflictCounts
-from app.dashboard.listing import to_csv
+from app.dashboard.listing import to_csv, to_json
 from app.extensions import db
 from app.models import Period, Team
 from app.plan_store import analyze_plan
@@ -59,13 +58,14 @@ def conflicts_command(
 
     analysis = analyze_plan(as_of)
     conflicts = analysis.select(team=team_slug, period=period_name, severity=severity)
-    rows = [c.to_dict() for c in conflicts]
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        for piece in to_json(conflicts):
+            click.echo(piece, nl=False)
+        click.echo()
     elif fmt == "csv":
         click.echo(to_csv(conflicts, decisions=False), nl=False)
     else:
-        click.echo(_table(rows))
+        click.echo(_table([c.to_dict() for c in conflicts]))
 
     if ConflictCounts.of(conflicts).by_severity["critical"]:
         raise SystemExit(EXIT_CRITICAL)

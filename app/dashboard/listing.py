@@ -1,14 +1,16 @@
 """The conflicts list: a page of the selected conflicts, and the CSV of the whole
-selection (the list's download and `flask conflicts --format csv`). Selecting is
-`Analysis.select`."""
+selection (the list's download and `flask conflicts --format csv`); the JSON
+report of `flask conflicts --format json`. Selecting is `Analysis.select`."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from app.alignment import Conflict
 from app.alignment.conflict import CONTRACT_FIELDS
@@ -52,8 +54,8 @@ def _cell(text: str) -> str:
 
 def to_csv(conflicts: Iterable[Conflict], *, decisions: bool = True) -> str:
     """One row a conflict, in CSV_COLUMNS, then (with `decisions`) the decision's
-    note, author and time. Text that a spreadsheet would read as a formula gets a
-    leading apostrophe."""
+    note, author and time. Every cell goes through `_cell`, so no text a
+    spreadsheet would read as a formula gets in, whatever column it is in."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS + DECISION_COLUMNS if decisions else CSV_COLUMNS)
@@ -64,17 +66,41 @@ def to_csv(conflicts: Iterable[Conflict], *, decisions: bool = True) -> str:
             "; ".join(conflict.items),
             "; ".join(conflict.teams),
             conflict.period or "",
-            _cell(conflict.message),
-            _cell("; ".join(conflict.suggestions)),
+            conflict.message,
+            "; ".join(conflict.suggestions),
             conflict.fingerprint,
             conflict.state,
         ]
         if decisions:
             decision = conflict.decision
-            row += [
-                _cell(decision.note) if decision else "",
-                (decision.by or "") if decision else "",
-                decision.at.isoformat() if decision else "",
-            ]
-        writer.writerow(row)
+            row += (
+                [decision.note, decision.by or "", decision.at.isoformat()]
+                if decision
+                else ["", "", ""]
+            )
+        writer.writerow([_cell(text) for text in row])
     return out.getvalue()
+
+
+def _json(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels down.
+    A list of strings (the items of an at-risk dependency can be thousands) goes
+    through the C encoder, whose separators can carry the indentation."""
+    if isinstance(value, list) and value and all(type(v) is str for v in value):
+        inner = "\n" + "  " * (depth + 1)
+        listed = json.dumps(value, separators=("," + inner, ": "))
+        return "[" + inner + listed[1:-1] + "\n" + "  " * depth + "]"
+    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def to_json(conflicts: Iterable[Conflict]) -> Iterator[str]:
+    """The JSON report, one array of ``Conflict.to_dict()`` objects, in pieces (one a
+    conflict) whose concatenation is ``json.dumps(rows, indent=2)``."""
+    opened = False
+    for conflict in conflicts:
+        fields = ",\n".join(
+            f"    {json.dumps(key)}: {_json(value, 2)}" for key, value in conflict.to_dict().items()
+        )
+        yield ("[\n" if not opened else ",\n") + "  {\n" + fields + "\n  }"
+        opened = True
+    yield "\n]" if opened else "[]"

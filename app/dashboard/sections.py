@@ -255,34 +255,30 @@ class AtRisk:
         return ", ".join(f"{n} {PRIORITY_NAMES[p]}" for p, n in enumerate(self.by_priority) if n)
 
 
-def weighted_blast_radius(priorities: list[int]) -> tuple[int, tuple[int, int, int, int]]:
-    """The weight of a blast radius given its items' own priorities, and how many
-    items of each priority it holds."""
-    by_priority = [0, 0, 0, 0]
-    for priority in priorities:
-        by_priority[priority] += 1
-    weight = sum(w * n for w, n in zip(PRIORITY_WEIGHTS, by_priority, strict=True))
-    return weight, (by_priority[0], by_priority[1], by_priority[2], by_priority[3])
+def weighted_blast_radius(by_priority: tuple[int, int, int, int]) -> int:
+    """The weight of a blast radius that holds this many items of each own priority."""
+    return sum(w * n for w, n in zip(PRIORITY_WEIGHTS, by_priority, strict=True))
 
 
 def at_risk_platform_work(plan: Plan, limit: int = LIST_LIMIT) -> Listed[AtRisk]:
-    """Platform items at risk or off track that others need, heaviest blast radius first."""
-    items = plan.items
-    weight_of = {item.id: PRIORITY_WEIGHTS[item.priority] for item in items.values()}
-    ranked = []
-    for conflict in plan.analysis.conflicts:
-        if conflict.type != "at_risk_dependency" or not plan.is_platform(conflict.item_ids[0]):
-            continue
-        weight = sum(map(weight_of.__getitem__, conflict.item_ids[1:]))
-        ranked.append((-weight, conflict.items[0], conflict))
+    """Platform items at risk or off track that others need, heaviest blast radius
+    first. The radii are counted together, never listed."""
+    analysis, items = plan.analysis, plan.items
+    found = [
+        c
+        for c in analysis.conflicts
+        if c.type == "at_risk_dependency" and plan.is_platform(c.primary_id)
+    ]
+    counts = analysis.blast_radius_counts(c.primary_id for c in found)
+    ranked = [
+        (-weighted_blast_radius(counts[c.primary_id]), c.primary_key, c.primary_id, c)
+        for c in found
+    ]
     ranked.sort(key=lambda row: row[:2])
     shown = []
-    for _weight, _key, conflict in ranked[:limit]:
-        item = items[conflict.item_ids[0]]
-        weight, by_priority = weighted_blast_radius(
-            [items[i].priority for i in conflict.item_ids[1:]]
-        )
-        shown.append(AtRisk(conflict, item, plan.teams[item.team_id], weight, by_priority))
+    for weight, _key, item_id, conflict in ranked[:limit]:
+        item = items[item_id]
+        shown.append(AtRisk(conflict, item, plan.teams[item.team_id], -weight, counts[item_id]))
     return Listed(shown, len(ranked))
 
 

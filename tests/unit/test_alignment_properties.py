@@ -1,7 +1,7 @@
 """Properties of the analysis over generated plans (cyclic ones included)."""
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from alignment_plans import CREATED, NOW, RECENT, quarters
 from hypothesis import given, settings
@@ -197,3 +197,41 @@ def test_a_feasible_plan_has_no_conflicts(snapshot):
 @given(plans(acyclic=True))
 def test_acyclic_plans_report_no_cycle(snapshot):
     assert "dependency_cycle" not in {c.type for c in analyze(snapshot, NOW).conflicts}
+
+
+# Subjects, not destinations: these types may name their own period when it has ended.
+OWN_PERIOD_TYPES = {"over_capacity", "platform_contention", "unestimated"}
+
+
+@fast
+@given(plans(), st.datetimes(datetime(2026, 12, 1), datetime(2028, 6, 30)))
+def test_no_suggestion_or_action_names_a_period_that_has_ended(snapshot, now):
+    ended = [i for i, period in enumerate(snapshot.periods) if period.end < now.date()]
+    names = [snapshot.periods[i].name for i in ended]
+    for conflict in analyze(snapshot, now).conflicts:
+        allowed = {conflict.period} if conflict.type in OWN_PERIOD_TYPES else set()
+        for text in conflict.suggestions:
+            assert not [name for name in names if name in text and name not in allowed], text
+        for action in conflict.actions:
+            assert action.kind == "raise" or (
+                action.start not in ended and action.end not in ended
+            ), action
+
+
+@fast
+@given(plans())
+def test_counted_and_filtered_radii_agree_with_the_listed_ones(snapshot):
+    analysis = analyze(snapshot, NOW)
+    ids = [item.id for item in snapshot.items]
+    counts = analysis.blast_radius_counts(ids)
+    for item_id in ids:
+        tally = [0, 0, 0, 0]
+        for _member, priority in analysis.blast_radius(item_id):
+            tally[priority] += 1
+        assert counts[item_id] == tuple(tally)
+    for conflict in analysis.select(type="at_risk_dependency"):
+        answers = [conflict.involves_item(i) for i in ids]
+        slugs = [team.slug for team in snapshot.teams]
+        teams = [conflict.involves_team(slug) for slug in slugs]
+        assert answers == [i in conflict.item_ids for i in ids]
+        assert teams == [slug in conflict.teams for slug in slugs]

@@ -44,8 +44,8 @@ def test_utilisation_bands(capacity, demand, expected):
 
 
 def test_a_blast_radius_weighs_each_item_by_its_own_priority():
-    assert weighted_blast_radius([0, 1, 1, 3]) == (8 + 4 + 4 + 1, (1, 2, 0, 1))
-    assert weighted_blast_radius([]) == (0, (0, 0, 0, 0))
+    assert weighted_blast_radius((1, 2, 0, 1)) == 8 + 4 + 4 + 1
+    assert weighted_blast_radius((0, 0, 0, 0)) == 0
 
 
 def contention_plan() -> PlanBuilder:
