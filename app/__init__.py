@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 import config as config_module
 from app.extensions import csrf, db, limiter, login_manager, migrate
+from app.guards import guard_requests
 from app.transaction import App
 
 CONTENT_SECURITY_POLICY = (
@@ -33,6 +34,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    guard_requests(app)
 
     from app import audit, plan_store  # noqa: F401  (their flush listeners: audit, plan revision)
     from app.admin import bp as admin_bp

@@ -1,9 +1,7 @@
 """Forms of the dashboard area: the conflict filters and the snapshot chosen for
 slippage (read from the query string), and the decision about a conflict."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
-    Form,
     HiddenField,
     IntegerField,
     RadioField,
@@ -23,7 +21,7 @@ from wtforms.validators import (
 from app.alignment import CONFLICT_TYPES, SEVERITIES
 from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.operations import NOTE_LENGTH
-from app.forms import strip
+from app.forms import FlaskForm, Form, strip
 
 STATE_FILTERS = (
     ("", "Any state"),

@@ -4,7 +4,6 @@ Period, team and item choices are filled in by the views from the database.
 """
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import (
     FloatField,
     IntegerField,
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from app.alignment import HEALTHS, PRIORITY_NAMES, STATUSES
-from app.forms import strip
+from app.forms import INT_LIMIT, FlaskForm, strip
 
 PRIORITY_CHOICES = [
     SelectChoice(n, f"{name}{' (highest)' if n == 0 else ' (lowest)' if n == 3 else ''}")
@@ -33,10 +32,14 @@ ANSWER_CHOICES = [
 
 
 def optional_id(value):
-    """A select's value as an id, or None for the empty choice."""
+    """A select's value as an id, or None for the empty choice; a number that no
+    id can be (beyond 64 bits) is not a choice."""
     if value is None or value == "" or value == "None":
         return None
-    return int(value)
+    number = int(value)
+    if abs(number) > INT_LIMIT:
+        raise ValueError("not an id")
+    return number
 
 
 def form_for(form_class, **loaded):

@@ -1,11 +1,9 @@
 """The weekly update form: one row per active item. The form checks each field's
 shape; app.status.operations checks the rules between fields and items."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -18,7 +16,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from app.alignment import HEALTHS, STATUSES
-from app.forms import strip
+from app.forms import FlaskForm, Form, strip
 from app.status.operations import NOTE_LENGTH
 
 HEALTH_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in HEALTHS]
