@@ -41,7 +41,7 @@ AUDITED = {
     TeamMembership: "membership",
     ConflictDecision: "conflict_decision",
 }
-NOT_RECORDED = {"id", "version", "updated_at", "item_seq"}
+NOT_RECORDED = {"id", "version", "updated_at", "item_seq", "capacity_version"}
 SECRET = {"password_hash"}
 _PENDING = "audit_pending"
 

@@ -12,12 +12,24 @@ from app.extensions import db
 from app.models import Period, Team
 from app.permissions import can, ensure, require
 from app.plan_store import analyze_plan
-from app.planning.capacity import CapacityChanged, capacity_table, save_capacities
+from app.planning.capacity import (
+    CapacityChanged,
+    capacity_cells,
+    capacity_table,
+    save_capacities,
+)
 from app.planning.operations import PlanningError
 from app.planning.schedule import periods_in_order
 from app.roadmap import bp
 from app.roadmap.board import KIND_ORDER
-from app.roadmap.forms import capacity_form, cell_name, decode_table, encode_table, submitted_cells
+from app.roadmap.forms import (
+    capacity_form,
+    cell_name,
+    decode_table,
+    encode_table,
+    shown_cells,
+    submitted_cells,
+)
 
 
 def _teams() -> list[Team]:
@@ -33,7 +45,7 @@ def _periods(show_past: bool) -> tuple[list[Period], list[Period]]:
     return periods, shown or periods
 
 
-def _page(form, teams, periods, shown, status=200, message=None, table=None):
+def _page(form, teams, periods, shown, status=200, message=None, table=None, clashes=None):
     analysis = analyze_plan()
     position = {period.name: n for n, period in enumerate(analysis.snapshot.periods)}
     cells = {
@@ -53,6 +65,7 @@ def _page(form, teams, periods, shown, status=200, message=None, table=None):
         table=capacity_table() if table is None else table,
         cell_name=cell_name,
         message=message,
+        clashes=clashes or {},
     )
     return page, status
 
@@ -65,25 +78,42 @@ def capacity():
     teams = _teams()
     periods, shown = _periods(show_past)
     if request.method == "GET":
-        table = capacity_table()
-        form = capacity_form(teams, shown, table) if can(current_user, "plan") else None
-        return _page(form, teams, periods, shown, table=table)
+        cells = capacity_cells()
+        form = capacity_form(teams, shown, cells) if can(current_user, "plan") else None
+        return _page(form, teams, periods, shown, table=capacity_table(cells))
 
     ensure("plan")
-    form = capacity_form(teams, periods, capacity_table(), submitted=True)
+    form = capacity_form(teams, periods, {}, submitted=True)
     if not form.validate_on_submit():
         return _page(form, teams, periods, shown, 400)
     loaded = decode_table(form.loaded.data)
     if loaded is None:
         form.form_errors.append("This form is damaged or out of date: reload the page.")
         return _page(form, teams, periods, shown, 400)
+    wanted = submitted_cells(form, teams, periods)
     try:
-        result = save_capacities(submitted_cells(form, teams, periods), loaded)
+        result = save_capacities(wanted, loaded)
     except CapacityChanged as changed:
-        form.loaded.data = encode_table(capacity_table())
-        return _page(form, teams, periods, shown, 409, str(changed))
+        return _refused(changed, form, wanted, loaded, teams, periods, shown)
     except PlanningError as error:
         form.form_errors.append(str(error))
         return _page(form, teams, periods, shown, 400)
     flash(result.message, "success" if result.saved else "info")
     return redirect(url_for("roadmap.capacity", **({"past": "1"} if show_past else {})))
+
+
+def _refused(changed, form, wanted, loaded, teams, periods, shown):
+    """409: the cells as they now stand, with the person's own changes kept in the
+    fields and each clash shown beside its cell. A cell the person left alone shows
+    its current value, so that saving again never puts back what they loaded."""
+    cells = capacity_cells()
+    current = shown_cells(teams, shown, cells)
+    for cell, state in current.items():
+        mine = cell in loaded and cell in wanted and wanted[cell] != loaded[cell].value
+        if not mine:
+            field = form[cell_name(cell)]
+            field.data, field.raw_data = state.value, []
+    form.loaded.data = encode_table(current)
+    clashes = {clash.cell: clash for clash in changed.clashes}
+    table = capacity_table(cells)
+    return _page(form, teams, periods, shown, 409, str(changed), table=table, clashes=clashes)

@@ -6,10 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    Form,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -30,7 +28,8 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.alignment import PRIORITY_NAMES, PlanSnapshot
 from app.alignment.text import pw
-from app.planning.capacity import MAX_CAPACITY, Cell
+from app.forms import FlaskForm, Form
+from app.planning.capacity import MAX_CAPACITY, Cell, CellState
 from app.roadmap.board import DEFAULT_PERIODS, MAX_PERIODS, Filters
 
 BACKLOG = "backlog"
@@ -133,14 +132,18 @@ class PersonWeeksField(FloatField):
         return "" if self.data is None else pw(self.data)
 
 
+NO_OVERRIDE = CellState(None, None)
+
+
 def cell_name(cell: Cell) -> str:
     team_id, period_id = cell
     return f"d{team_id}" if period_id is None else f"c{team_id}_{period_id}"
 
 
-def capacity_form(teams, periods, table: Mapping[Cell, float | None], submitted: bool = False):
+def capacity_form(teams, periods, cells: Mapping[Cell, CellState], submitted: bool = False):
     """A form with a field per team default and per team and period, filled from
-    ``table``, and those cells as loaded in the hidden field ``loaded``."""
+    ``cells``, and those cells as loaded (value and version) in the hidden field
+    ``loaded``."""
     fields: dict[str, object] = {"loaded": HiddenField(validators=[DataRequired()])}
     limits = [Optional(), NumberRange(min=0, max=MAX_CAPACITY)]
     for team in teams:
@@ -152,15 +155,20 @@ def capacity_form(teams, periods, table: Mapping[Cell, float | None], submitted:
                 f"{team.name} in {period.name} (person-weeks)", validators=limits
             )
     form_class = type("CapacityForm", (FlaskForm,), fields)
-    grid = {
-        (team.id, period_id): table.get((team.id, period_id))
+    if submitted:
+        return form_class()
+    grid = shown_cells(teams, periods, cells)
+    data = {cell_name(cell): state.value for cell, state in grid.items()}
+    return form_class(data={**data, "loaded": encode_table(grid)}, formdata=None)
+
+
+def shown_cells(teams, periods, cells: Mapping[Cell, CellState]) -> dict[Cell, CellState]:
+    """The cells of ``teams`` by ``periods`` (and their defaults) as they stand."""
+    return {
+        (team.id, period_id): cells.get((team.id, period_id), NO_OVERRIDE)
         for team in teams
         for period_id in (None, *(period.id for period in periods))
     }
-    if submitted:
-        return form_class()
-    data = {cell_name(cell): value for cell, value in grid.items()}
-    return form_class(data={**data, "loaded": encode_table(grid)}, formdata=None)
 
 
 def submitted_cells(form, teams, periods) -> dict[Cell, float | None]:
@@ -174,26 +182,34 @@ def submitted_cells(form, teams, periods) -> dict[Cell, float | None]:
     return cells
 
 
-def encode_table(table: Mapping[Cell, float | None]) -> str:
-    """``team:period=value;...`` (``d`` for the default, an empty value for none)."""
+def encode_table(table: Mapping[Cell, CellState]) -> str:
+    """``team:period=value@version;...`` (``d`` for the default; an empty value for
+    none; no version for an empty override, which has no row)."""
     parts = []
-    for (team_id, period_id), value in sorted(table.items(), key=lambda kv: str(kv[0])):
+    for (team_id, period_id), (value, version) in sorted(table.items(), key=lambda kv: str(kv[0])):
         where = "d" if period_id is None else str(period_id)
-        parts.append(f"{team_id}:{where}={'' if value is None else repr(float(value))}")
+        shown = "" if value is None else repr(float(value))
+        parts.append(f"{team_id}:{where}={shown}{'' if version is None else f'@{version}'}")
     return ";".join(parts)
 
 
-def decode_table(text: str) -> dict[Cell, float | None] | None:
+def decode_table(text: str) -> dict[Cell, CellState] | None:
     """The table from ``encode_table``, or None when the text is not one."""
-    table: dict[Cell, float | None] = {}
+    table: dict[Cell, CellState] = {}
     try:
         for part in filter(None, (text or "").split(";")):
-            where, _, value = part.partition("=")
+            where, _, loaded = part.partition("=")
             team, _, period = where.partition(":")
+            value, at, version = loaded.partition("@")
             number = float(value) if value else None
             if number is not None and not math.isfinite(number):
                 return None
-            table[(int(team), None if period == "d" else int(period))] = number
+            state = CellState(number, int(version) if at else None)
+            default = period == "d"
+            # a default always has a version; an override has one exactly when set
+            if (state.version is None) != (not default and number is None):
+                return None
+            table[(int(team), None if default else int(period))] = state
     except ValueError:
         return None
     return table
