@@ -51,19 +51,21 @@ def signed_in_client(app, email: str, role: str):
     """A test client signed in as the user `email`, made with `role` when missing."""
     from sqlalchemy import select
 
+    from app.auth.operations import start_session
     from app.extensions import db
     from app.models import User
 
     with app.app_context():
-        user_id = db.session.scalar(select(User.id).where(User.email == email))
-        if user_id is None:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
             user = User(email=email, name="Bench", role=role, password_hash="-")
             db.session.add(user)
-            db.session.commit()
-            user_id = user.id
+            db.session.flush()
+        token = start_session(user)
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = token
         session["_fresh"] = True
     return client
 

@@ -1,6 +1,5 @@
 """Admin forms check the shape of the input; app.admin.operations checks the rules."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -22,7 +21,7 @@ from wtforms.validators import (
 )
 
 from app.admin.operations import FIRST_YEAR, LAST_YEAR
-from app.forms import strip
+from app.forms import FlaskForm, strip
 
 ROLE_CHOICES = [
     SelectChoice("viewer", "Viewer: reads the roadmap and the dashboards"),

@@ -15,9 +15,10 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from app.alignment import TEAM_KINDS
+from app.auth.operations import end_all_sessions
+from app.auth.passwords import password_problem
 from app.extensions import db
 from app.models import ROLES, Period, Team, TeamMembership, User
-from app.models.user import MIN_PASSWORD_LENGTH
 
 SLUG_PATTERN = re.compile(r"[a-z0-9-]{2,20}")
 FIRST_YEAR, LAST_YEAR = 1970, 2200
@@ -68,9 +69,10 @@ def _check_person(name: str, role: str, teams: list[Team]) -> None:
         raise AdminError("A contributor must belong to at least one team.", "teams")
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AdminError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.", "password")
+def _check_password(password: str, email: str) -> None:
+    problem = password_problem(password, email)
+    if problem is not None:
+        raise AdminError(problem, "password")
 
 
 def _check_keeps_an_admin(user: User) -> None:
@@ -107,7 +109,7 @@ def check_new_user(*, email: str, role: str, teams: list[Team], name: str = "") 
 
 def create_user(*, email: str, role: str, password: str, teams: list[Team], name: str = "") -> User:
     email = check_new_user(email=email, role=role, teams=teams, name=name)
-    _check_password(password)
+    _check_password(password, email)
     user = User(email=email, name=name.strip(), role=role, active=True)
     user.set_password(password)
     _set_teams(user, teams)
@@ -119,9 +121,10 @@ def create_user(*, email: str, role: str, password: str, teams: list[Team], name
 def update_user(
     user: User, *, role: str, teams: list[Team], name: str, password: str | None = None
 ) -> None:
+    """Change an account; a new password also ends every session of the user."""
     _check_person(name, role, teams)
     if password:
-        _check_password(password)
+        _check_password(password, user.email)
     if role != "admin":
         _check_keeps_an_admin(user)
     user.role = role
@@ -129,16 +132,19 @@ def update_user(
     _set_teams(user, teams)
     if password:
         user.set_password(password)
+        end_all_sessions(user)
     db.session.flush()
 
 
 def set_user_active(user: User, active: bool, *, actor: User | None) -> None:
     """Deactivate or reactivate an account. Nobody deactivates themself, and the last
-    active admin stays."""
+    active admin stays. Deactivating ends every session of the user, so reactivating
+    does not sign anyone back in."""
     if not active:
         if actor is not None and actor.id == user.id:
             raise AdminError("You cannot deactivate your own account.")
         _check_keeps_an_admin(user)
+        end_all_sessions(user)
     user.active = active
     db.session.flush()
 

@@ -19,6 +19,7 @@ from app.admin.forms import (
     QuartersForm,
 )
 from app.admin.operations import AdminError
+from app.auth.routes import stay_signed_in
 from app.clock import today
 from app.extensions import db
 from app.forms import refused
@@ -97,18 +98,19 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = EditUserForm(obj=user, teams=sorted(user.team_ids))
     teams = _offer_teams(form)
-    saved = _saved(
-        form,
-        lambda: operations.update_user(
+
+    def save():
+        operations.update_user(
             user,
             name=form.name.data,
             role=form.role.data,
             teams=[teams[team_id] for team_id in form.teams.data],
             password=form.password.data or None,
-        ),
-        lambda _: f"Saved the account {user.email}.",
-        ".users",
-    )
+        )
+        if form.password.data and user.id == current_user.id:
+            stay_signed_in(user)  # the new password ended every session, this one too
+
+    saved = _saved(form, save, lambda _: f"Saved the account {user.email}.", ".users")
     return saved or _page("admin/user_form.html", form=form, user=user)
 
 
@@ -122,7 +124,10 @@ def deactivate_user(user_id: int):
     except AdminError as error:
         flash(str(error), "error")
     else:
-        flash(f"Deactivated {user.email}: they can no longer sign in.", "success")
+        flash(
+            f"Deactivated {user.email}: signed out everywhere, and can no longer sign in.",
+            "success",
+        )
     return redirect(url_for(".users"))
 
 

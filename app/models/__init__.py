@@ -5,6 +5,7 @@ from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
 from app.models.period import Period
 from app.models.revision import PlanRevision
+from app.models.session import UserSession
 from app.models.snapshot import SnapshotItem, WeeklySnapshot
 from app.models.status import StatusUpdate
 from app.models.team import Team, TeamCapacity
@@ -24,5 +25,6 @@ __all__ = [
     "TeamCapacity",
     "TeamMembership",
     "User",
+    "UserSession",
     "WeeklySnapshot",
 ]

@@ -10,7 +10,6 @@ from app.extensions import db
 from app.models.team import Team
 
 ROLES = ("admin", "planner", "contributor", "viewer")
-MIN_PASSWORD_LENGTH = 12
 
 
 class User(UserMixin, db.Model):
@@ -31,17 +30,36 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    # The token of the session this account was signed in or loaded for (see
+    # app.auth.operations); not a column.
+    session_token = None
+
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and remember cookies: the token of
+        this browser's session record, so that ending the record ends both cookies."""
+        if self.session_token is None:
+            raise RuntimeError(f"{self!r} has no session: start one before login_user().")
+        return self.session_token
+
+    def __eq__(self, other: object) -> bool:
+        # one account, whichever session it was loaded for (UserMixin compares get_id)
+        return isinstance(other, User) and self.id is not None and self.id == other.id
+
+    __hash__ = UserMixin.__hash__
 
     @property
     def team_ids(self) -> set[int]:
         return {m.team_id for m in self.memberships}
 
     def set_password(self, password: str) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        """Raises WeakPassword (a ValueError) for a password the policy refuses."""
+        from app.auth.passwords import check_password  # app.auth imports the models
+
+        check_password(password, self.email or "")
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from app.auth.routes import _account_key
 from app.models import User
 
 EMAIL = "planner@example.com"
@@ -17,7 +18,6 @@ def account(db, make_user):
     def make(role="planner", email=EMAIL, active=True):
         user = make_user(role, email=email, active=active)
         user.password_hash = PASSWORD_HASH
-        db.session.commit()  # keep it through the rollback that a refused request makes
         return user
 
     return make
@@ -131,6 +131,62 @@ def test_successful_sign_ins_do_not_count(client, planner):
     assert sign_in(client, password="wrong-password").status_code == 429
 
 
+def sign_in_with_json(client, email=EMAIL, password=PASSWORD, address="127.0.0.1"):
+    return client.post(
+        "/login", json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_eleven_failed_json_sign_ins_on_one_account_get_429(client, planner, account):
+    account("viewer", email="other@example.com")
+    for attempt in range(10):
+        response = sign_in_with_json(client, password="wrong-password", address=f"10.0.2.{attempt}")
+        assert response.status_code == 401
+    assert sign_in_with_json(client, password="wrong", address="10.0.2.99").status_code == 429
+    # one count per account, whether the e-mail comes in a form or in JSON, in any case
+    assert sign_in(client, email="Planner@Example.com", address="10.0.2.100").status_code == 429
+    # and no other account is locked
+    other = sign_in_with_json(
+        client, email="other@example.com", password="wrong-password", address="10.0.2.101"
+    )
+    assert other.status_code == 401
+    assert sign_in(client, email="other@example.com", address="10.0.2.102").status_code == 302
+
+
+def _account_key_of(app, **body):
+    with app.test_request_context("/login", method="POST", **body):
+        return _account_key()
+
+
+def test_the_account_key_is_the_email_whatever_the_body(app):
+    form = _account_key_of(app, data={"email": " Planner@Example.com "})
+    json = _account_key_of(app, json={"email": " Planner@Example.com ", "password": "x"})
+    # the form reads the first of a list: so does the key
+    listed = _account_key_of(app, json={"email": ["planner@example.com", "x@example.com"]})
+    assert form == json == listed == "account:planner@example.com"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"json": [1, 2, 3]},
+        {"json": "x"},
+        {"json": 7},
+        {"json": {"email": 1e999}},
+        {"json": {"email": [["planner@example.com"]]}},
+        {"json": {"email": {"$ne": ""}}},
+        {"data": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"},
+        {"data": "{not json", "content_type": "application/json"},
+    ],
+)
+def test_an_odd_body_gets_an_account_key_of_its_own(app, body):
+    key = _account_key_of(app, **body)
+    assert key.startswith("account:")
+    assert key != "account:"
+    assert key != "account:planner@example.com"
+    assert len(key) <= len("account:") + 254
+
+
 def test_set_password_refuses_fewer_than_12_characters():
     user = User(email="x@example.com", role="viewer")
     with pytest.raises(ValueError, match="at least 12 characters"):
@@ -141,7 +197,6 @@ def test_set_password_refuses_fewer_than_12_characters():
 
 def test_the_user_form_refuses_a_short_password(db, client, login, make_user):
     admin = make_user("admin")
-    db.session.commit()
     login(admin)
     response = client.post(
         "/admin/users/new",
@@ -150,3 +205,52 @@ def test_the_user_form_refuses_a_short_password(db, client, login, make_user):
     assert response.status_code == 400
     assert b"at least 12 characters" in response.data
     assert db.session.scalar(select(User).where(User.email == "new@example.com")) is None
+
+
+def test_set_password_refuses_a_common_password_and_the_emails_name():
+    user = User(email="ana.lopez@example.com", role="viewer")
+    with pytest.raises(ValueError, match="10,000 most common passwords"):
+        user.set_password("iloveyou2027!")
+    with pytest.raises(ValueError, match='e-mail address \\("ana.lopez"\\)'):
+        user.set_password("Ana.Lopez-Roadmap")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("qwerty123456", "one of the 10,000 most common passwords"),
+        ("New.Person-2027", "the name of its e-mail address"),
+    ],
+)
+def test_the_admin_forms_refuse_a_weak_password_next_to_the_field(
+    db, client, login, make_user, password, message
+):
+    admin = make_user("admin")
+    viewer = make_user("viewer", email="new.person@example.org")
+    login(admin)
+    data = {"email": "new.person@example.com", "name": "New", "role": "viewer"}
+    response = client.post("/admin/users/new", data={**data, "password": password})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == data["email"])) is None
+
+    old_hash = viewer.password_hash
+    response = client.post(
+        f"/admin/users/{viewer.id}", data={"name": "V", "role": "viewer", "password": password}
+    )
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert viewer.password_hash == old_hash
+
+
+def test_flask_users_create_refuses_a_weak_password(app, db):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "root@example.com", "--role", "admin"],
+        input="rootroot-2027\nrootroot-2027\n",
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        'Error: A password may not contain the name of its e-mail address ("root"); choose another.'
+    ]
+    assert db.session.scalar(select(User).where(User.email == "root@example.com")) is None
