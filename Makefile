@@ -68,7 +68,7 @@ test-dates: $(VENV)/.installed-dev
 	@for at in $(TEST_DATES); do \
 		echo "== the suite with the system clock started at $$at UTC =="; \
 		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$(echo $$at | tr T ' ')" \
-			env -u TEST_DATABASE_URL $(BIN)/pytest -m "not browser" || exit 1; \
+			env -u TEST_DATABASE_URL $(BIN)/pytest --ignore=tests/browser || exit 1; \
 	done
 
 bench: $(VENV)/.installed-dev

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from flask import g, has_app_context
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from sqlalchemy import create_engine, event, text
@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.auth.operations import start_session
 from app.extensions import db as _db
 from app.models import Dependency, Item, Period, Team, TeamCapacity, TeamMembership, User
 from app.transaction import App
@@ -320,29 +321,25 @@ def make_user(db):
 
 @pytest.fixture
 def login(client):
-    """Sign a user in on the test client without going through the form."""
+    """`login(user, on=client)`: sign a user in on the test client (or another one)
+    without going through the form: a session record of theirs, and its token in the
+    cookie."""
 
-    def sign_in(user: User):
-        g.pop("_login_user", None)  # the test's app context outlives each request
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+    def sign_in(user: User, on=None):
+        browser = on or client
+        token = start_session(user)
+        with browser.session_transaction() as session:
+            session["_user_id"] = token
             session["_fresh"] = True
-        return client
+        return browser
 
     return sign_in
 
 
 @pytest.fixture
-def sign_in(db, login):
-    """`sign_in(user)`: sign the user in on the client, committing what the test made
-    (a savepoint release) so that a refused request, which rolls the session back,
-    keeps it."""
-
-    def sign(user: User):
-        db.session.commit()
-        return login(user)
-
-    return sign
+def sign_in(login):
+    """`sign_in(user)`: sign the user in on the client."""
+    return login
 
 
 @pytest.fixture

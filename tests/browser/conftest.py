@@ -31,6 +31,9 @@ DEMO_PASSWORD = "roadmap-demo-2027"
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):

@@ -41,7 +41,6 @@ def org(db, make_team, make_quarters, make_item, make_dependency, make_user):
         planner=make_user("planner", email="planner@example.com"),
         viewer=make_user("viewer", email="viewer@example.com"),
     )
-    db.session.commit()
     return SimpleNamespace(
         pay=pay,
         chk=chk,

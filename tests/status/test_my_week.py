@@ -77,7 +77,6 @@ def test_the_page_costs_a_constant_number_of_queries(
     for _ in range(15):
         item = make_item(org.pay, status="in_progress", start=org.now_q)
         add_update(db, item, days_ago=1, note="going")
-    db.session.commit()
     with count_queries() as many:
         response = client.get("/status/my-week")
     assert response.text.count('name="rows-') > 15 * 5
@@ -312,7 +311,6 @@ def test_a_row_whose_item_a_planner_changed_since_loading_is_reported(db, client
     sign_in(org.users.pay_dev)
     mine = week_page(client).set("PAY-1", note="all fine")
     org.pay1.health = "at_risk"  # a planner's edit: no status update
-    db.session.commit()
     page = client.post("/status/my-week", data=mine.data(), follow_redirects=True).text
     assert "PAY-1 was changed (it is now in progress, at risk) since you loaded the page" in page
     assert updates(db, org.pay1)[-1].note == "Half way"

@@ -3,9 +3,8 @@
 from datetime import date
 
 import pytest
-from admin_setup import events
 from sqlalchemy import select
-from web_helpers import count
+from web_helpers import count, events
 
 from app.admin import operations
 from app.models import AuditEvent, Period, Team
@@ -58,7 +57,6 @@ def test_a_refused_team_form_says_why_and_writes_nothing(
     db, client, admin, make_team, changes, message
 ):
     make_team("taken")
-    db.session.commit()
     data = {"name": "New team", "slug": "new", "kind": "platform", "default_capacity": "10"}
     response = client.post("/admin/teams/new", data={**data, **changes})
     assert response.status_code == 400
@@ -68,7 +66,6 @@ def test_a_refused_team_form_says_why_and_writes_nothing(
 
 def test_edit_a_team(db, client, admin, make_team):
     team = make_team("pay", name="Payments", default_capacity=40)
-    db.session.commit()
     page = client.get(f"/admin/teams/{team.id}").get_data(as_text=True)
     assert 'value="Payments"' in page
     assert 'name="slug"' not in page
@@ -148,7 +145,6 @@ def test_a_refused_period_says_why_and_writes_nothing(
     db, client, admin, make_period, data, message
 ):
     make_period(year=2027, quarter=1)
-    db.session.commit()
     response = client.post("/admin/periods/new", data=data)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -158,7 +154,6 @@ def test_a_refused_period_says_why_and_writes_nothing(
 def test_edit_a_period(db, client, admin, make_period):
     q1 = make_period(year=2027, quarter=1)
     make_period(year=2027, quarter=2)
-    db.session.commit()
     response = client.post(
         f"/admin/periods/{q1.id}",
         data={"name": "2027 Q1 (extended)", "start_date": "2026-12-15", "end_date": "2027-03-31"},
@@ -176,7 +171,6 @@ def test_edit_a_period(db, client, admin, make_period):
 def test_a_period_keeps_its_place_in_the_order(db, client, admin, make_period):
     q1 = make_period(year=2027, quarter=1)
     make_period(year=2027, quarter=2)
-    db.session.commit()
     response = client.post(
         f"/admin/periods/{q1.id}",
         data={"name": "2027 Q1", "start_date": "2027-07-01", "end_date": "2027-09-30"},
@@ -230,7 +224,6 @@ def test_quarters_of_a_leap_year(db):
 def test_quarters_are_all_or_nothing(db, client, admin, existing, message):
     name, start, end = existing
     db.session.add(Period(name=name, start_date=start, end_date=end))
-    db.session.commit()
     response = client.post("/admin/periods/quarters", data={"year": "2027"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)

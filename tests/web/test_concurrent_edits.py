@@ -1,9 +1,7 @@
 """Safe concurrent edits: a save against an older version changes nothing and says
 who changed the row, when, and how their values differ."""
 
-import planning_setup
 import pytest
-from flask import g
 from sqlalchemy import update
 from web_helpers import audit_count, text_of
 
@@ -11,22 +9,14 @@ from app.models import Item
 from app.planning import operations
 from app.planning.operations import StaleEdit
 
-plan = planning_setup.plan
-
 
 @pytest.fixture
-def two_planners(app, db, make_user):
+def two_planners(app, make_user, login):
     """Two test clients, each signed in as a different planner."""
-    clients = []
-    for email in ("ana@example.com", "ben@example.com"):
-        user = make_user("planner", email=email)
-        db.session.commit()
-        browser = app.test_client()
-        with browser.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-        clients.append(browser)
-    return clients
+    return [
+        login(make_user("planner", email=email), on=app.test_client())
+        for email in ("ana@example.com", "ben@example.com")
+    ]
 
 
 def edit_form(page_item, **changes):
@@ -46,18 +36,16 @@ def edit_form(page_item, **changes):
 
 
 def post(browser, url, data):
-    g.pop("_login_user", None)  # the test's app context outlives each request
     return browser.post(url, data=data)
 
 
 def test_the_second_save_against_the_old_version_gets_409_and_the_differences(
-    db, plan, two_planners
+    db, late_plan, two_planners
 ):
     ana, ben = two_planners
     for browser in (ana, ben):
-        g.pop("_login_user", None)
         assert 'name="version" type="hidden" value="1"' in browser.get("/items/PAY-1/edit").text
-    loaded = edit_form(plan.pay1)
+    loaded = edit_form(late_plan.pay1)
     first = post(ana, "/items/PAY-1/edit", loaded | {"priority": "0", "title": "Cards API"})
     assert first.status_code == 302
     before = audit_count(db)
@@ -73,53 +61,60 @@ def test_the_second_save_against_the_old_version_gets_409_and_the_differences(
     assert 'value="Tokens API"' in second.text  # Ben's values stay in the form ...
     assert 'name="version" type="hidden" value="2"' in second.text  # ... to save again
     assert audit_count(db) == before
-    db.session.refresh(plan.pay1)
-    assert (plan.pay1.title, plan.pay1.priority, plan.pay1.estimate) == ("Cards API", 0, 10)
+    db.session.refresh(late_plan.pay1)
+    assert (
+        late_plan.pay1.title,
+        late_plan.pay1.priority,
+        late_plan.pay1.estimate,
+    ) == ("Cards API", 0, 10)
 
     merged = post(ben, "/items/PAY-1/edit", loaded | {"estimate": "20", "version": "2"})
     assert merged.status_code == 302
-    db.session.refresh(plan.pay1)
-    assert (plan.pay1.title, plan.pay1.estimate) == ("Tokenised cards API", 20)
-    assert plan.pay1.version == 3
+    db.session.refresh(late_plan.pay1)
+    assert (late_plan.pay1.title, late_plan.pay1.estimate) == (
+        "Tokenised cards API",
+        20,
+    )
+    assert late_plan.pay1.version == 3
 
 
-def test_a_stale_dependency_edit_gets_409(db, plan, two_planners):
+def test_a_stale_dependency_edit_gets_409(db, late_plan, two_planners):
     ana, ben = two_planners
-    url = f"/dependencies/{plan.dep.id}/edit"
-    assert post(ana, url, {"needed_by": plan.periods[3].id, "version": 1}).status_code == 302
-    response = post(ben, url, {"needed_by": plan.periods[0].id, "version": 1})
+    url = f"/dependencies/{late_plan.dep.id}/edit"
+    assert post(ana, url, {"needed_by": late_plan.periods[3].id, "version": 1}).status_code == 302
+    response = post(ben, url, {"needed_by": late_plan.periods[0].id, "version": 1})
     assert response.status_code == 409
     text = text_of(response)
     assert "changed by ana@example.com" in text
     assert "Needed by 2031 Q1 2031 Q4" in text
-    db.session.refresh(plan.dep)
-    assert plan.dep.needed_by_period_id == plan.periods[3].id
+    db.session.refresh(late_plan.dep)
+    assert late_plan.dep.needed_by_period_id == late_plan.periods[3].id
 
 
-def test_a_stale_delete_or_cancel_changes_nothing(db, plan, two_planners):
+def test_a_stale_delete_or_cancel_changes_nothing(db, late_plan, two_planners):
     ana, ben = two_planners
-    assert post(ana, "/items/CHK-1/edit", edit_form(plan.chk1, owner="Ana")).status_code == 302
+    assert post(ana, "/items/CHK-1/edit", edit_form(late_plan.chk1, owner="Ana")).status_code == 302
     for action in ("delete", "cancel"):
         response = post(ben, f"/items/CHK-1/{action}", {"version": 1})
         assert response.status_code == 409, action
         assert "changed by ana@example.com" in response.text
-    db.session.refresh(plan.chk1)
-    assert (plan.chk1.status, plan.chk1.owner) == ("committed", "Ana")
+    db.session.refresh(late_plan.chk1)
+    assert (late_plan.chk1.status, late_plan.chk1.owner) == ("committed", "Ana")
 
 
-def test_a_race_caught_by_the_flush_is_a_stale_edit_too(db, plan):
+def test_a_race_caught_by_the_flush_is_a_stale_edit_too(db, late_plan):
     """Another transaction saved between loading the row and writing it: the
     version check of the UPDATE itself refuses, and the session stays usable."""
     db.session.execute(
         update(Item)
-        .where(Item.id == plan.pay1.id)
+        .where(Item.id == late_plan.pay1.id)
         .values(version=Item.version + 1, title="Changed elsewhere")
         .execution_options(synchronize_session=False)
     )
     with pytest.raises(StaleEdit) as caught:
-        operations.update_item(plan.pay1, {"priority": 0}, expected_version=1)
+        operations.update_item(late_plan.pay1, {"priority": 0}, expected_version=1)
     assert caught.value.current["title"] == "Changed elsewhere"
     assert caught.value.current["priority"] == 3
-    assert plan.pay1.version == 2
-    operations.update_item(plan.pay1, {"priority": 1}, expected_version=2)
-    assert plan.pay1.priority == 1
+    assert late_plan.pay1.version == 2
+    operations.update_item(late_plan.pay1, {"priority": 1}, expected_version=2)
+    assert late_plan.pay1.priority == 1

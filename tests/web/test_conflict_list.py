@@ -3,15 +3,11 @@
 import csv
 import io
 
-import dashboard_setup
-from dashboard_setup import decide, decisions
 from sqlalchemy import select
-from web_helpers import audit_count, text_of
+from web_helpers import audit_count, decide, decisions, text_of
 
 from app.models import AuditEvent
 from app.plan_store import analyze_plan
-
-plan = dashboard_setup.plan
 
 
 def first_of(kind: str):
@@ -22,7 +18,7 @@ def listed(response) -> int:
     return response.get_data(as_text=True).count('<li class="conflict ')
 
 
-def test_filters_select_what_the_analysis_finds(plan, as_user):
+def test_filters_select_what_the_analysis_finds(contended_plan, as_user):
     client, _viewer = as_user("viewer")
     conflicts = analyze_plan().conflicts
     everything = client.get("/conflicts")
@@ -41,14 +37,14 @@ def test_filters_select_what_the_analysis_finds(plan, as_user):
     assert listed(client.get("/conflicts?severity=high")) == len(high)
     mob = [c for c in conflicts if "mob" in c.teams]
     assert listed(client.get("/conflicts?team=mob")) == len(mob)
-    q0 = plan.periods[0].name
+    q0 = contended_plan.periods[0].name
     in_q0 = [c for c in conflicts if c.period == q0]
     assert listed(client.get("/conflicts", query_string={"period": q0})) == len(in_q0)
     assert listed(client.get("/conflicts?state=accepted")) == 0
     assert "No conflict matches these filters." in text_of(client.get("/conflicts?state=accepted"))
 
 
-def test_bad_filters_are_refused_with_a_message(plan, as_user):
+def test_bad_filters_are_refused_with_a_message(contended_plan, as_user):
     client, _viewer = as_user("viewer")
     response = client.get("/conflicts?team=nope&page=0")
     assert response.status_code == 400
@@ -60,7 +56,7 @@ def test_bad_filters_are_refused_with_a_message(plan, as_user):
     assert client.get("/conflicts?format=xml").status_code == 400
 
 
-def test_csv_exports_the_current_filter(plan, as_user):
+def test_csv_exports_the_current_filter(contended_plan, as_user):
     client, _viewer = as_user("viewer")
     response = client.get("/conflicts?severity=critical&format=csv")
     assert response.status_code == 200
@@ -75,7 +71,7 @@ def test_csv_exports_the_current_filter(plan, as_user):
     ).get_data(as_text=True)
 
 
-def test_a_planner_accepts_a_risk_with_a_note(db, plan, as_user):
+def test_a_planner_accepts_a_risk_with_a_note(db, contended_plan, as_user):
     client, planner = as_user("planner")
     conflict = first_of("platform_contention")
     before = analyze_plan().counts()
@@ -106,7 +102,7 @@ def test_a_planner_accepts_a_risk_with_a_note(db, plan, as_user):
     assert "Checkout goes first." in text_of(followed)
 
 
-def test_acknowledging_then_accepting_replaces_the_decision(db, plan, as_user):
+def test_acknowledging_then_accepting_replaces_the_decision(db, contended_plan, as_user):
     client, _planner = as_user("planner")
     conflict = first_of("at_risk_dependency")
     url = f"/conflicts/{conflict.fingerprint}/decision"
@@ -121,7 +117,7 @@ def test_acknowledging_then_accepting_replaces_the_decision(db, plan, as_user):
     assert actions == ["create", "update"]
 
 
-def test_a_decision_needs_a_note_and_a_known_state(db, plan, as_user):
+def test_a_decision_needs_a_note_and_a_known_state(db, contended_plan, as_user):
     client, _planner = as_user("planner")
     conflict = first_of("priority_inversion")
     url = f"/conflicts/{conflict.fingerprint}/decision"
@@ -135,7 +131,7 @@ def test_a_decision_needs_a_note_and_a_known_state(db, plan, as_user):
     assert decisions(db) == [] and audit_count(db) == audits
 
 
-def test_an_unknown_conflict_is_not_found(db, plan, as_user):
+def test_an_unknown_conflict_is_not_found(db, contended_plan, as_user):
     client, _planner = as_user("planner")
     assert client.get("/conflicts/0123456789abcdef").status_code == 404
     response = client.post(
@@ -146,10 +142,9 @@ def test_an_unknown_conflict_is_not_found(db, plan, as_user):
     assert decisions(db) == []
 
 
-def test_viewers_see_the_state_but_may_not_decide(db, plan, as_user):
+def test_viewers_see_the_state_but_may_not_decide(db, contended_plan, as_user):
     conflict = first_of("platform_contention")
     decide(db, conflict, "acknowledged", "On the agenda.", by="planner@example.com")
-    db.session.commit()
     client, _viewer = as_user("viewer")
     page = client.get("/conflicts?type=platform_contention")
     html = page.get_data(as_text=True)
@@ -165,7 +160,7 @@ def test_viewers_see_the_state_but_may_not_decide(db, plan, as_user):
     assert audit_count(db) == audits
 
 
-def test_withdrawing_a_decision_opens_the_conflict_again(db, plan, as_user):
+def test_withdrawing_a_decision_opens_the_conflict_again(db, contended_plan, as_user):
     client, _planner = as_user("planner")
     conflict = first_of("stale_status")
     url = f"/conflicts/{conflict.fingerprint}/decision"
@@ -180,13 +175,16 @@ def test_withdrawing_a_decision_opens_the_conflict_again(db, plan, as_user):
     assert actions == ["create", "delete"]
 
 
-def test_the_list_reads_a_fixed_number_of_rows(db, plan, as_user, make_item, count_queries):
+def test_the_list_reads_a_fixed_number_of_rows(
+    db, contended_plan, as_user, make_item, count_queries
+):
     client, _planner = as_user("planner")
     with count_queries() as small:
         client.get("/conflicts")
     for _ in range(10):
-        make_item(plan.teams.chk, priority=0, start=plan.periods[1], estimate=None)
-    db.session.commit()
+        make_item(
+            contended_plan.teams.chk, priority=0, start=contended_plan.periods[1], estimate=None
+        )
     with count_queries() as large:
         response = client.get("/conflicts")
     assert "Unestimated" in text_of(response)

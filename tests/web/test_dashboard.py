@@ -5,10 +5,8 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-import dashboard_setup
-from dashboard_setup import decide
 from sqlalchemy import select
-from web_helpers import count, text_of
+from web_helpers import count, decide, text_of
 
 from app.clock import utcnow
 from app.dashboard.labels import TYPE_LABELS
@@ -16,8 +14,6 @@ from app.dashboard.snapshots import take_snapshot
 from app.models import AuditEvent, SnapshotItem, WeeklySnapshot
 from app.plan_store import analyze_plan
 from app.weeks import iso_week
-
-plan = dashboard_setup.plan
 
 TILE = re.compile(r'<span class="tile-n">(\d+)</span>\s*<span class="tile-label">([^<]+)</span>')
 TYPE_TILE = re.compile(r'<span class="tile-n">(\d+)</span>\s*([A-Z][^<]+)</a>')
@@ -31,13 +27,13 @@ def tiles(response) -> dict[str, int]:
     return found
 
 
-def test_a_viewer_sees_every_section(plan, as_user):
+def test_a_viewer_sees_every_section(contended_plan, as_user):
     client, _viewer = as_user("viewer")
     response = client.get("/dashboard")
     assert response.status_code == 200
     text = text_of(response)
     html = response.get_data(as_text=True)
-    q0, q1 = plan.periods[0].name, plan.periods[1].name
+    q0, q1 = contended_plan.periods[0].name, contended_plan.periods[1].name
     assert f"1 team over capacity in {q0}" in text
     assert f"Data Platform in {q0}" in text
     assert "4 person-weeks would have to move" in text
@@ -52,11 +48,11 @@ def test_a_viewer_sees_every_section(plan, as_user):
     assert "Acknowledge" not in text
 
 
-def test_the_tiles_agree_with_flask_conflicts(app, db, plan, as_user):
+def test_the_tiles_agree_with_flask_conflicts(app, db, contended_plan, as_user):
     analysis = analyze_plan()
     accepted = analysis.conflicts[0]
     decide(db, accepted, "accepted", "we live with it", by="lead@example.com")
-    db.session.commit()
+    db.session.flush()
     result = app.test_cli_runner().invoke(args=["conflicts", "--format", "json"])
     assert result.exit_code in (0, 3), result.output
     rows = json.loads(result.output)
@@ -79,7 +75,7 @@ def test_the_tiles_agree_with_flask_conflicts(app, db, plan, as_user):
 
 
 def test_viewing_the_dashboard_writes_nothing_and_says_the_week_has_no_snapshot(
-    db, plan, as_user, app
+    db, contended_plan, as_user, app
 ):
     client, _viewer = as_user("viewer")
     audit_before = count(db, AuditEvent)
@@ -96,7 +92,7 @@ def test_viewing_the_dashboard_writes_nothing_and_says_the_week_has_no_snapshot(
     assert "has no snapshot yet" not in text_of(client.get("/dashboard"))
 
 
-def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, plan, as_user):
+def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, contended_plan, as_user):
     now = utcnow()
     last_week = iso_week(now - timedelta(days=7))
     analysis = analyze_plan(now)
@@ -104,7 +100,6 @@ def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, plan, as_u
     stored = db.session.scalars(select(WeeklySnapshot)).one()
     stored.counts = {**stored.counts, "by_severity": {"critical": 9, "high": 0}}
     stored.fingerprints = [*stored.fingerprints, "0123456789abcdef", "fedcba9876543210"]
-    db.session.commit()
 
     client, _viewer = as_user("viewer")
     text = text_of(client.get("/dashboard"))
@@ -115,7 +110,7 @@ def test_the_trend_shows_stored_weeks_and_what_was_resolved_since(db, plan, as_u
     assert "2 conflicts of last snapshot are gone this week" in text
 
 
-def test_the_print_view(plan, as_user):
+def test_the_print_view(contended_plan, as_user):
     client, _viewer = as_user("viewer")
     html = client.get("/dashboard?print=1").get_data(as_text=True)
     assert 'class="dash print-view"' in html
@@ -134,7 +129,7 @@ def test_an_empty_plan(db, as_user):
 
 
 def test_the_dashboard_reads_a_fixed_number_of_rows_whatever_the_plan(
-    db, plan, as_user, make_team, make_item, make_dependency, count_queries
+    db, contended_plan, as_user, make_team, make_item, make_dependency, count_queries
 ):
     client, _viewer = as_user("viewer")
     client.get("/dashboard")
@@ -142,12 +137,11 @@ def test_the_dashboard_reads_a_fixed_number_of_rows_whatever_the_plan(
         client.get("/dashboard")
     for n in range(12):
         team = make_team(f"x{n}", kind="product" if n % 2 else "platform", default_capacity=1)
-        item = make_item(team, start=plan.periods[n % 3], estimate=3, health="off_track")
-        make_dependency(make_item(team, priority=0, start=plan.periods[3]), item)
+        item = make_item(team, start=contended_plan.periods[n % 3], estimate=3, health="off_track")
+        make_dependency(make_item(team, priority=0, start=contended_plan.periods[3]), item)
     analysis = analyze_plan()
     for conflict in analysis.conflicts[:5]:
         decide(db, conflict, "accepted", "fine")
-    db.session.commit()
     with count_queries() as large:
         response = client.get("/dashboard")
     assert "fine" in text_of(response)

@@ -1,7 +1,6 @@
 """Dependencies: the picker, cycles, the needed-by period, removal, and answering
 requests with their history on both sides."""
 
-import planning_setup
 import pytest
 from sqlalchemy import select
 from web_helpers import audit_count, text_of
@@ -10,18 +9,15 @@ from app.models import AuditEvent, Dependency
 from app.planning.dependency_operations import add_dependency
 from app.planning.operations import PlanningError
 
-plan = planning_setup.plan
-
 
 def deps(db, item):
     return db.session.scalars(select(Dependency).where(Dependency.dependent_id == item.id)).all()
 
 
 def test_the_picker_searches_by_key_or_title_without_javascript(
-    db, client, plan, as_user, make_item
+    db, client, late_plan, as_user, make_item
 ):
-    make_item(plan.pay, title="Fraud scoring 100% of traffic")
-    db.session.commit()
+    make_item(late_plan.pay, title="Fraud scoring 100% of traffic")
     as_user("planner")
     page = client.get("/items/CHK-1/dependencies/new?side=needs&q=fraud")
     assert page.status_code == 200
@@ -37,41 +33,43 @@ def test_the_picker_searches_by_key_or_title_without_javascript(
     assert "PAY-1 · Tokenised cards API" in everything and "CHK-1 ·" not in everything
 
 
-def test_adding_what_an_item_needs_with_a_needed_by_period(db, client, plan, as_user, make_item):
-    other = make_item(plan.pay, title="Risk engine", start=plan.periods[0])
-    db.session.commit()
+def test_adding_what_an_item_needs_with_a_needed_by_period(
+    db, client, late_plan, as_user, make_item
+):
+    other = make_item(late_plan.pay, title="Risk engine", start=late_plan.periods[0])
     as_user("planner")
     response = client.post(
         "/items/CHK-1/dependencies/new?side=needs",
-        data={"other": other.id, "needed_by": plan.periods[1].id},
+        data={"other": other.id, "needed_by": late_plan.periods[1].id},
         follow_redirects=True,
     )
     assert response.request.path == "/items/CHK-1"
     assert "CHK-1 now needs PAY-2: the request awaits an answer from Payments Platform." in (
         text_of(response)
     )
-    [added] = [d for d in deps(db, plan.chk1) if d.dependency_id == other.id]
-    assert (added.needed_by_period_id, added.commitment) == (plan.periods[1].id, "requested")
+    [added] = [d for d in deps(db, late_plan.chk1) if d.dependency_id == other.id]
+    assert (added.needed_by_period_id, added.commitment) == (
+        late_plan.periods[1].id,
+        "requested",
+    )
 
 
-def test_adding_from_the_needed_side(db, client, plan, as_user, make_item):
-    feature = make_item(plan.chk, title="Saved cards", start=plan.periods[3])
-    db.session.commit()
+def test_adding_from_the_needed_side(db, client, late_plan, as_user, make_item):
+    feature = make_item(late_plan.chk, title="Saved cards", start=late_plan.periods[3])
     as_user("planner")
     response = client.post(
         "/items/PAY-1/dependencies/new?side=needed_by", data={"other": feature.id, "needed_by": ""}
     )
     assert response.status_code == 302
     [added] = deps(db, feature)
-    assert (added.dependency_id, added.needed_by_period_id) == (plan.pay1.id, None)
+    assert (added.dependency_id, added.needed_by_period_id) == (late_plan.pay1.id, None)
 
 
 def test_a_cycle_is_refused_with_its_path_and_nothing_is_written(
-    db, client, plan, as_user, make_team, make_item, make_dependency
+    db, client, late_plan, as_user, make_team, make_item, make_dependency
 ):
     id4 = make_item(make_team("id"), key="ID-4", title="Sessions")
-    make_dependency(plan.pay1, id4)
-    db.session.commit()
+    make_dependency(late_plan.pay1, id4)
     as_user("planner")
     before = audit_count(db)
     response = client.post(
@@ -85,60 +83,75 @@ def test_a_cycle_is_refused_with_its_path_and_nothing_is_written(
     assert deps(db, id4) == []
 
 
-def test_duplicates_self_links_and_unknown_items_are_refused(db, client, plan, as_user):
+def test_duplicates_self_links_and_unknown_items_are_refused(db, client, late_plan, as_user):
     with pytest.raises(PlanningError, match="CHK-1 already needs PAY-1"):
-        add_dependency(plan.chk1, plan.pay1)
+        add_dependency(late_plan.chk1, late_plan.pay1)
     with pytest.raises(PlanningError, match="CHK-1 cannot need itself"):
-        add_dependency(plan.chk1, plan.chk1)
+        add_dependency(late_plan.chk1, late_plan.chk1)
     as_user("planner")
-    for data in ({"other": plan.pay1.id}, {"other": "999999"}, {"other": plan.chk1.id}, {}):
+    for data in (
+        {"other": late_plan.pay1.id},
+        {"other": "999999"},
+        {"other": late_plan.chk1.id},
+        {},
+    ):
         response = client.post("/items/CHK-1/dependencies/new", data=data | {"needed_by": ""})
         assert response.status_code == 400, data
     assert "CHK-1 already needs PAY-1." in client.post(
-        "/items/CHK-1/dependencies/new", data={"other": plan.pay1.id, "needed_by": ""}
+        "/items/CHK-1/dependencies/new", data={"other": late_plan.pay1.id, "needed_by": ""}
     ).get_data(as_text=True)
-    assert len(deps(db, plan.chk1)) == 1
+    assert len(deps(db, late_plan.chk1)) == 1
 
 
-def test_changing_the_needed_by_period_and_removing_a_dependency(db, client, plan, as_user):
+def test_changing_the_needed_by_period_and_removing_a_dependency(db, client, late_plan, as_user):
     as_user("planner")
-    page = client.get(f"/dependencies/{plan.dep.id}/edit?back=PAY-1")
+    page = client.get(f"/dependencies/{late_plan.dep.id}/edit?back=PAY-1")
     assert "CHK-1 needs PAY-1" in text_of(page)
     response = client.post(
-        f"/dependencies/{plan.dep.id}/edit?back=PAY-1",
-        data={"needed_by": plan.periods[3].id, "version": 1},
+        f"/dependencies/{late_plan.dep.id}/edit?back=PAY-1",
+        data={"needed_by": late_plan.periods[3].id, "version": 1},
     )
     assert response.headers["Location"] == "/items/PAY-1"
-    db.session.refresh(plan.dep)
-    assert (plan.dep.needed_by_period_id, plan.dep.version) == (plan.periods[3].id, 2)
-    stale = client.post(f"/dependencies/{plan.dep.id}/remove", data={"version": 1})
+    db.session.refresh(late_plan.dep)
+    assert (late_plan.dep.needed_by_period_id, late_plan.dep.version) == (
+        late_plan.periods[3].id,
+        2,
+    )
+    stale = client.post(f"/dependencies/{late_plan.dep.id}/remove", data={"version": 1})
     assert stale.status_code == 409
     assert "changed by" in stale.text
     response = client.post(
-        f"/dependencies/{plan.dep.id}/remove?back=CHK-1", data={"version": 2}, follow_redirects=True
+        f"/dependencies/{late_plan.dep.id}/remove?back=CHK-1",
+        data={"version": 2},
+        follow_redirects=True,
     )
     assert response.request.path == "/items/CHK-1"
     assert "CHK-1 no longer needs PAY-1." in text_of(response)
-    assert deps(db, plan.chk1) == []
+    assert deps(db, late_plan.chk1) == []
     history = text_of(client.get("/items/PAY-1"))
     assert "CHK-1 needs PAY-1 deleted" in history
     assert "CHK-1 needs PAY-1 changed" in history
 
 
-def test_the_providing_team_commits_with_a_note_and_both_sides_see_it(db, client, plan, as_user):
-    _, lead = as_user("contributor", teams=[plan.pay])
-    page = client.get(f"/dependencies/{plan.dep.id}/answer")
+def test_the_providing_team_commits_with_a_note_and_both_sides_see_it(
+    db, client, late_plan, as_user
+):
+    _, lead = as_user("contributor", teams=[late_plan.pay])
+    page = client.get(f"/dependencies/{late_plan.dep.id}/answer")
     assert page.status_code == 200
     assert "Checkout's CHK-1 One-click checkout (P0, 2031 Q2) needs" in text_of(page)
     response = client.post(
-        f"/dependencies/{plan.dep.id}/answer?back=PAY-1",
+        f"/dependencies/{late_plan.dep.id}/answer?back=PAY-1",
         data={"commitment": "committed", "note": "In Q2 if GW-3 lands", "version": 1},
         follow_redirects=True,
     )
     assert response.request.path == "/items/PAY-1"
     assert "Committed to the request: CHK-1 needs PAY-1." in text_of(response)
-    db.session.refresh(plan.dep)
-    assert (plan.dep.commitment, plan.dep.note) == ("committed", "In Q2 if GW-3 lands")
+    db.session.refresh(late_plan.dep)
+    assert (late_plan.dep.commitment, late_plan.dep.note) == (
+        "committed",
+        "In Q2 if GW-3 lands",
+    )
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.entity == "dependency", AuditEvent.action == "update")
     ).one()
@@ -151,41 +164,41 @@ def test_the_providing_team_commits_with_a_note_and_both_sides_see_it(db, client
         assert "commitment : requested → committed" in text
 
 
-def test_declining_and_who_may_answer(db, client, plan, as_user):
-    as_user("contributor", teams=[plan.chk])
-    assert client.get(f"/dependencies/{plan.dep.id}/answer").status_code == 403
+def test_declining_and_who_may_answer(db, client, late_plan, as_user):
+    as_user("contributor", teams=[late_plan.chk])
+    assert client.get(f"/dependencies/{late_plan.dep.id}/answer").status_code == 403
     refused = client.post(
-        f"/dependencies/{plan.dep.id}/answer", data={"commitment": "committed", "version": 1}
+        f"/dependencies/{late_plan.dep.id}/answer", data={"commitment": "committed", "version": 1}
     )
     assert refused.status_code == 403
     as_user("planner")
     bad = client.post(
-        f"/dependencies/{plan.dep.id}/answer", data={"commitment": "maybe", "version": 1}
+        f"/dependencies/{late_plan.dep.id}/answer", data={"commitment": "maybe", "version": 1}
     )
     assert bad.status_code == 400
     response = client.post(
-        f"/dependencies/{plan.dep.id}/answer",
+        f"/dependencies/{late_plan.dep.id}/answer",
         data={"commitment": "declined", "note": "No room this year", "version": 1},
     )
     assert response.headers["Location"] == "/items/CHK-1"
-    db.session.refresh(plan.dep)
-    assert plan.dep.commitment == "declined"
+    db.session.refresh(late_plan.dep)
+    assert late_plan.dep.commitment == "declined"
     assert "declined “No room this year”" in text_of(client.get("/teams/pay"))
 
 
-def test_a_stale_answer_is_refused_with_the_differences(db, client, plan, as_user):
-    as_user("contributor", teams=[plan.pay])
+def test_a_stale_answer_is_refused_with_the_differences(db, client, late_plan, as_user):
+    as_user("contributor", teams=[late_plan.pay])
     client.post(
-        f"/dependencies/{plan.dep.id}/answer",
+        f"/dependencies/{late_plan.dep.id}/answer",
         data={"commitment": "declined", "note": "no", "version": 1},
     )
     response = client.post(
-        f"/dependencies/{plan.dep.id}/answer",
+        f"/dependencies/{late_plan.dep.id}/answer",
         data={"commitment": "committed", "note": "yes", "version": 1},
     )
     assert response.status_code == 409
     text = text_of(response)
     assert "was changed by" in text and "Nothing was saved" in text
     assert "Commitment committed declined" in text
-    db.session.refresh(plan.dep)
-    assert (plan.dep.commitment, plan.dep.version) == ("declined", 2)
+    db.session.refresh(late_plan.dep)
+    assert (late_plan.dep.commitment, late_plan.dep.version) == ("declined", 2)

@@ -1,23 +1,19 @@
 """Deleting an item: only after a confirmation that lists what depends on it;
 cancelling it is offered as the usual path."""
 
-import planning_setup
 from sqlalchemy import select
 from web_helpers import text_of
 
 from app.models import AuditEvent, Dependency, Item, StatusUpdate
 
-plan = planning_setup.plan
-
 
 def test_the_confirmation_lists_everything_that_depends_on_it_directly_or_through_chains(
-    db, client, plan, as_user, make_team, make_item, make_dependency
+    db, client, late_plan, as_user, make_team, make_item, make_dependency
 ):
     mob = make_team("mob", kind="product", name="Mobile App")
-    wallet = make_item(mob, title="Wallet", priority=1, start=plan.periods[3])
-    make_dependency(wallet, plan.chk1)
+    wallet = make_item(mob, title="Wallet", priority=1, start=late_plan.periods[3])
+    make_dependency(wallet, late_plan.chk1)
     make_item(mob, title="Unrelated", priority=0)
-    db.session.commit()
     as_user("planner")
     page = client.get("/items/PAY-1/delete")
     assert page.status_code == 200
@@ -31,11 +27,10 @@ def test_the_confirmation_lists_everything_that_depends_on_it_directly_or_throug
     assert "Keep PAY-1" in text and "Mark it cancelled" in text and "Delete for good" in text
 
 
-def test_deleting_removes_the_item_and_its_links_into_the_history(db, client, plan, as_user):
-    db.session.add(StatusUpdate(item_id=plan.pay1.id, week="2031-W02", health="on_track",
+def test_deleting_removes_the_item_and_its_links_into_the_history(db, client, late_plan, as_user):
+    db.session.add(StatusUpdate(item_id=late_plan.pay1.id, week="2031-W02", health="on_track",
                                 status="committed"))  # fmt: skip
-    db.session.commit()
-    item_id = plan.pay1.id
+    item_id = late_plan.pay1.id
     _, planner = as_user("planner")
     response = client.post("/items/PAY-1/delete", data={"version": 1}, follow_redirects=True)
     assert response.request.path == "/teams/pay"
@@ -50,45 +45,44 @@ def test_deleting_removes_the_item_and_its_links_into_the_history(db, client, pl
     assert "CHK-1 needs PAY-1 deleted" in text_of(client.get("/items/CHK-1"))
 
 
-def test_cancelling_instead_keeps_the_item(db, client, plan, as_user):
+def test_cancelling_instead_keeps_the_item(db, client, late_plan, as_user):
     as_user("planner")
     response = client.post("/items/PAY-1/cancel", data={"version": 1}, follow_redirects=True)
     assert response.request.path == "/items/PAY-1"
     text = text_of(response)
     assert "Cancelled PAY-1: it stays in the plan's history." in text
-    db.session.refresh(plan.pay1)
-    assert plan.pay1.status == "cancelled"
+    db.session.refresh(late_plan.pay1)
+    assert late_plan.pay1.status == "cancelled"
     assert "Mark it cancelled" not in text_of(client.get("/items/PAY-1/delete"))
     assert "cancelled dependency" in text_of(client.get("/items/CHK-1"))
 
 
-def test_a_confirmation_without_the_version_deletes_nothing(db, client, plan, as_user):
+def test_a_confirmation_without_the_version_deletes_nothing(db, client, late_plan, as_user):
     as_user("planner")
     response = client.post("/items/PAY-1/delete", data={})
     assert response.status_code == 400
     assert "lacked the item's version" in response.text
-    assert db.session.get(Item, plan.pay1.id) is not None
+    assert db.session.get(Item, late_plan.pay1.id) is not None
 
 
-def test_only_planners_delete(db, client, plan, as_user):
-    as_user("contributor", teams=[plan.pay])
+def test_only_planners_delete(db, client, late_plan, as_user):
+    as_user("contributor", teams=[late_plan.pay])
     assert client.get("/items/PAY-1/delete").status_code == 403
     assert client.post("/items/PAY-1/delete", data={"version": 1}).status_code == 403
-    assert db.session.get(Item, plan.pay1.id) is not None
+    assert db.session.get(Item, late_plan.pay1.id) is not None
 
 
 def test_a_long_chain_is_counted_in_full_and_named_in_part(
-    db, client, plan, as_user, make_item, make_dependency, monkeypatch
+    db, client, late_plan, as_user, make_item, make_dependency, monkeypatch
 ):
     from app.planning import routes
 
     monkeypatch.setattr(routes, "CHAIN_LIST_LIMIT", 2)
-    needer = plan.chk1
+    needer = late_plan.chk1
     for n in range(3):
-        needer_of_needer = make_item(plan.chk, title=f"Layer {n}", priority=n)
+        needer_of_needer = make_item(late_plan.chk, title=f"Layer {n}", priority=n)
         make_dependency(needer_of_needer, needer)
         needer = needer_of_needer
-    db.session.commit()
     as_user("planner")
     text = text_of(client.get("/items/PAY-1/delete"))
     assert "3 more active items need it through a chain of needs" in text

@@ -1,6 +1,5 @@
 """The item page, creating and editing items, and the team page."""
 
-import planning_setup
 import pytest
 from sqlalchemy import select
 from web_helpers import audit_count, text_of
@@ -9,16 +8,18 @@ from app.models import AuditEvent, Item, StatusUpdate
 from app.planning import operations
 from app.planning.operations import PlanningError
 
-plan = planning_setup.plan
-
 
 def test_item_page_shows_fields_priority_chain_links_conflicts_and_histories(
-    db, client, plan, as_user
+    db, client, late_plan, as_user
 ):
     db.session.add(
-        StatusUpdate(item_id=plan.pay1.id, week="2031-W02", health="at_risk", status="committed")
+        StatusUpdate(
+            item_id=late_plan.pay1.id,
+            week="2031-W02",
+            health="at_risk",
+            status="committed",
+        )
     )
-    db.session.commit()
     as_user("viewer")
     response = client.get("/items/PAY-1")
     assert response.status_code == 200
@@ -35,7 +36,7 @@ def test_item_page_shows_fields_priority_chain_links_conflicts_and_histories(
     assert "Change history" in text
 
 
-def test_a_viewer_sees_no_edit_controls(db, client, plan, as_user):
+def test_a_viewer_sees_no_edit_controls(db, client, late_plan, as_user):
     as_user("viewer")
     html = client.get("/items/PAY-1").get_data(as_text=True)
     assert "<form" not in html.split("</header>", 1)[1]
@@ -43,7 +44,7 @@ def test_a_viewer_sees_no_edit_controls(db, client, plan, as_user):
         assert control not in html
 
 
-def test_a_planner_sees_edit_delete_link_and_one_click_actions(db, client, plan, as_user):
+def test_a_planner_sees_edit_delete_link_and_one_click_actions(db, client, late_plan, as_user):
     as_user("planner")
     html = client.get("/items/CHK-1").get_data(as_text=True)
     assert "/items/CHK-1/edit" in html and "/items/CHK-1/delete" in html
@@ -52,12 +53,12 @@ def test_a_planner_sees_edit_delete_link_and_one_click_actions(db, client, plan,
     assert "/items/CHK-1/suggested/move?to=2031+Q4&amp;back=CHK-1" in html
 
 
-def test_a_contributor_answers_only_their_own_teams_requests(db, client, plan, as_user):
-    as_user("contributor", teams=[plan.chk])
-    assert f"/dependencies/{plan.dep.id}/answer" not in client.get("/items/PAY-1").text
-    as_user("contributor", teams=[plan.pay])
+def test_a_contributor_answers_only_their_own_teams_requests(db, client, late_plan, as_user):
+    as_user("contributor", teams=[late_plan.chk])
+    assert f"/dependencies/{late_plan.dep.id}/answer" not in client.get("/items/PAY-1").text
+    as_user("contributor", teams=[late_plan.pay])
     html = client.get("/items/PAY-1").get_data(as_text=True)
-    assert f"/dependencies/{plan.dep.id}/answer" in html
+    assert f"/dependencies/{late_plan.dep.id}/answer" in html
     assert "/items/PAY-1/edit" not in html
 
 
@@ -70,40 +71,41 @@ def test_an_unknown_item_is_a_404_in_the_apps_look(db, client, as_user):
 
 
 def test_item_page_queries_do_not_grow_with_its_dependencies(
-    db, client, plan, as_user, make_item, make_dependency, count_queries
+    db, client, late_plan, as_user, make_item, make_dependency, count_queries
 ):
     as_user("viewer")
 
     def queries():
-        db.session.commit()
         with count_queries() as counted:
             assert client.get("/items/PAY-1").status_code == 200
         return counted.n
 
     few = queries()
     for n in range(12):
-        needing = make_item(plan.chk, priority=n % 4, start=plan.periods[n % 4])
-        make_dependency(needing, plan.pay1, needed_by=plan.periods[3])
-        make_dependency(plan.pay1, make_item(plan.pay, start=plan.periods[0]))
-    db.session.commit()
+        needing = make_item(late_plan.chk, priority=n % 4, start=late_plan.periods[n % 4])
+        make_dependency(needing, late_plan.pay1, needed_by=late_plan.periods[3])
+        make_dependency(
+            late_plan.pay1,
+            make_item(late_plan.pay, start=late_plan.periods[0]),
+        )
     assert queries() == few
 
 
-def test_new_item_form_is_prefilled_from_the_roadmap_cell(db, client, plan, as_user):
+def test_new_item_form_is_prefilled_from_the_roadmap_cell(db, client, late_plan, as_user):
     as_user("planner")
     html = client.get("/items/new?team=chk&period=2031+Q4").get_data(as_text=True)
-    period = plan.periods[3].id
-    assert f'<option selected value="{plan.chk.id}">' in html
+    period = late_plan.periods[3].id
+    assert f'<option selected value="{late_plan.chk.id}">' in html
     assert html.count(f'<option selected value="{period}">') == 2
 
 
-def test_creating_an_item_redirects_to_its_page_with_a_message(db, client, plan, as_user):
+def test_creating_an_item_redirects_to_its_page_with_a_message(db, client, late_plan, as_user):
     as_user("planner")
-    q2, q3 = plan.periods[1], plan.periods[2]
+    q2, q3 = late_plan.periods[1], late_plan.periods[2]
     response = client.post(
         "/items/new",
         data={
-            "team": plan.chk.id,
+            "team": late_plan.chk.id,
             "title": "  Saved carts  ",
             "priority": "1",
             "start": q2.id,
@@ -123,15 +125,18 @@ def test_creating_an_item_redirects_to_its_page_with_a_message(db, client, plan,
 
 
 def test_bad_new_items_are_refused_with_a_clear_message_and_nothing_written(
-    db, client, plan, as_user
+    db, client, late_plan, as_user
 ):
     as_user("planner")
     before = audit_count(db)
-    valid = {"team": plan.chk.id, "title": "X", "priority": "1", "status": "proposed"}
+    valid = {"team": late_plan.chk.id, "title": "X", "priority": "1", "status": "proposed"}
     valid |= {"health": "on_track", "start": "", "end": ""}
     cases = [
-        ({"start": plan.periods[2].id, "end": plan.periods[1].id}, "comes before the start"),
-        ({"start": plan.periods[2].id}, "Set both the start and the end period"),
+        (
+            {"start": late_plan.periods[2].id, "end": late_plan.periods[1].id},
+            "comes before the start",
+        ),
+        ({"start": late_plan.periods[2].id}, "Set both the start and the end period"),
         ({"estimate": "nan"}, "Number must be between 0 and 100000"),
         ({"estimate": "-1"}, "Number must be between 0 and 100000"),
         ({"title": "   "}, "This field is required."),
@@ -147,30 +152,34 @@ def test_bad_new_items_are_refused_with_a_clear_message_and_nothing_written(
     assert db.session.scalar(select(Item).where(Item.key == "CHK-2")) is None
 
 
-def test_editing_an_item_saves_the_changes_into_the_audit_history(db, client, plan, as_user):
+def test_editing_an_item_saves_the_changes_into_the_audit_history(db, client, late_plan, as_user):
     _, planner = as_user("planner")
     form = {
         "title": "Tokenised cards API v2",
         "description": "Now with network tokens.",
         "priority": "0",
-        "start": plan.periods[0].id,
-        "end": plan.periods[1].id,
+        "start": late_plan.periods[0].id,
+        "end": late_plan.periods[1].id,
         "estimate": "12",
         "status": "committed",
         "health": "at_risk",
         "owner": "Ana",
-        "version": plan.pay1.version,
+        "version": late_plan.pay1.version,
     }
     response = client.post("/items/PAY-1/edit", data=form, follow_redirects=True)
     assert response.request.path == "/items/PAY-1"
     saved = "Saved PAY-1: title, description, priority, start period, end period, estimate"
     assert saved in response.text
-    db.session.refresh(plan.pay1)
-    assert (plan.pay1.priority, plan.pay1.health, plan.pay1.version) == (0, "at_risk", 2)
+    db.session.refresh(late_plan.pay1)
+    assert (
+        late_plan.pay1.priority,
+        late_plan.pay1.health,
+        late_plan.pay1.version,
+    ) == (0, "at_risk", 2)
     event = db.session.scalars(
         select(AuditEvent).where(
             AuditEvent.entity == "item",
-            AuditEvent.entity_id == plan.pay1.id,
+            AuditEvent.entity_id == late_plan.pay1.id,
             AuditEvent.action == "update",
         )
     ).one()
@@ -182,24 +191,26 @@ def test_editing_an_item_saves_the_changes_into_the_audit_history(db, client, pl
     assert "end period : 2031 Q3 → 2031 Q2" in text
 
 
-def test_an_invalid_edit_is_refused_and_changes_nothing(db, client, plan, as_user):
+def test_an_invalid_edit_is_refused_and_changes_nothing(db, client, late_plan, as_user):
     as_user("planner")
     response = client.post(
         "/items/PAY-1/edit",
-        data={"title": "T", "priority": "1", "start": plan.periods[3].id, "end": "",
-              "status": "proposed", "health": "on_track", "version": plan.pay1.version},
+        data={"title": "T", "priority": "1", "start": late_plan.periods[3].id, "end": "",
+              "status": "proposed", "health": "on_track", "version": late_plan.pay1.version},
     )  # fmt: skip
     assert response.status_code == 400
     assert "Set both the start and the end period" in response.text
-    db.session.refresh(plan.pay1)
-    assert (plan.pay1.title, plan.pay1.version) == ("Tokenised cards API", 1)
+    db.session.refresh(late_plan.pay1)
+    assert (late_plan.pay1.title, late_plan.pay1.version) == (
+        "Tokenised cards API",
+        1,
+    )
 
 
 def test_team_page_lists_items_by_period_and_requests_in_and_out(
-    db, client, plan, as_user, make_item, count_queries
+    db, client, late_plan, as_user, make_item, count_queries
 ):
-    make_item(plan.pay, title="Backlog work", priority=2)
-    db.session.commit()
+    make_item(late_plan.pay, title="Backlog work", priority=2)
     as_user("planner")
     with count_queries() as counted:
         response = client.get("/teams/pay")
@@ -215,7 +226,7 @@ def test_team_page_lists_items_by_period_and_requests_in_and_out(
     assert client.get("/teams/nope").status_code == 404
 
 
-def test_update_item_refuses_what_the_form_cannot_catch(db, plan):
+def test_update_item_refuses_what_the_form_cannot_catch(db, late_plan):
     for changes, message in (
         ({"estimate": float("nan")}, "The estimate is a number"),
         ({"estimate": float("inf")}, "The estimate is a number"),
@@ -225,8 +236,8 @@ def test_update_item_refuses_what_the_form_cannot_catch(db, plan):
         ({"start": None}, "Set both the start and the end period"),
     ):
         with pytest.raises(PlanningError, match=message):
-            operations.update_item(plan.pay1, changes, expected_version=1)
-    assert plan.pay1.version == 1
-    assert operations.update_item(plan.pay1, {"title": "Same"}, expected_version=1) == {
+            operations.update_item(late_plan.pay1, changes, expected_version=1)
+    assert late_plan.pay1.version == 1
+    assert operations.update_item(late_plan.pay1, {"title": "Same"}, expected_version=1) == {
         "title": ("Tokenised cards API", "Same")
     }

@@ -170,7 +170,9 @@ def test_the_move_form_reschedules_and_says_what_changed(db, client, as_user, pl
         "new: over capacity for Checkout in 2090 Q4 (120%)."
     ) in html
     event = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.entity == "item", AuditEvent.entity_id == plan.chk1.id)
+        select(AuditEvent)
+        .where(AuditEvent.entity == "item", AuditEvent.entity_id == plan.chk1.id)
+        .order_by(AuditEvent.id)
     ).all()[-1]
     assert event.action == "update" and "start_period_id" in event.changes
 

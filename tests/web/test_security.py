@@ -19,7 +19,6 @@ PASSWORD = "a-viewers-password"
 def viewer(db, make_user):
     user = make_user("viewer", email="v@example.com")
     user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
-    db.session.commit()  # keep it through the rollback that a refused request makes
     return user
 
 
@@ -83,12 +82,9 @@ def _token(page: bytes) -> str:
     return re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
 
 
-def test_a_post_without_the_csrf_token_is_refused(db, csrf_app, make_user):
+def test_a_post_without_the_csrf_token_is_refused(db, csrf_app, make_user, login):
     admin = make_user("admin")
-    db.session.commit()
-    client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(admin.id)
+    client = login(admin, on=csrf_app.test_client())
     form = {"name": "Payments", "slug": "pay", "kind": "platform"}
 
     response = client.post("/admin/teams/new", data=form)

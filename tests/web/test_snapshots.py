@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, timedelta
 
-import dashboard_setup
 from sqlalchemy import select
 from web_helpers import count, text_of
 
@@ -12,15 +11,13 @@ from app.models import SnapshotItem, WeeklySnapshot
 from app.plan_store import analyze_plan
 from app.weeks import iso_week
 
-plan = dashboard_setup.plan
-
 
 def snapshots(db) -> list[WeeklySnapshot]:
     db.session.expire_all()
     return list(db.session.scalars(select(WeeklySnapshot).order_by(WeeklySnapshot.week)))
 
 
-def test_flask_snapshot_stores_the_week_and_replaces_it_when_run_again(app, db, plan):
+def test_flask_snapshot_stores_the_week_and_replaces_it_when_run_again(app, db, contended_plan):
     runner = app.test_cli_runner()
     week = iso_week(utcnow())
     analysis = analyze_plan()
@@ -45,8 +42,8 @@ def test_flask_snapshot_stores_the_week_and_replaces_it_when_run_again(app, db, 
     assert (pay1.team_slug, pay1.priority, pay1.start_period, pay1.end_period) == (
         "pay",
         3,
-        plan.periods[1].name,
-        plan.periods[1].name,
+        contended_plan.periods[1].name,
+        contended_plan.periods[1].name,
     )
     assert (pay1.status, pay1.health) == ("committed", "at_risk")
 
@@ -56,7 +53,7 @@ def test_flask_snapshot_stores_the_week_and_replaces_it_when_run_again(app, db, 
     assert count(db, SnapshotItem) == 7
 
 
-def test_flask_snapshot_refuses_a_week_that_is_not_one_or_has_not_begun(app, db, plan):
+def test_flask_snapshot_refuses_a_week_that_is_not_one_or_has_not_begun(app, db, contended_plan):
     runner = app.test_cli_runner()
     for week in ("2027-13", "2027-W60", "9999-W01"):
         result = runner.invoke(args=["snapshot", "--week", week])
@@ -68,12 +65,12 @@ def test_flask_snapshot_refuses_a_week_that_is_not_one_or_has_not_begun(app, db,
     assert [s.week for s in snapshots(db)] == ["2026-W02"]
 
 
-def test_a_conflict_that_goes_away_counts_as_resolved_that_week(db, plan):
+def test_a_conflict_that_goes_away_counts_as_resolved_that_week(db, contended_plan):
     now = utcnow()
     two_weeks_ago, last_week = (iso_week(now - timedelta(days=d)) for d in (14, 7))
     before = analyze_plan(now)
     take_snapshot(before, two_weeks_ago, now)
-    plan.pay1.priority = 0
+    contended_plan.pay1.priority = 0
     db.session.flush()
     after = analyze_plan(now)
     gone = {c.fingerprint for c in before.conflicts} - {c.fingerprint for c in after.conflicts}
@@ -84,20 +81,21 @@ def test_a_conflict_that_goes_away_counts_as_resolved_that_week(db, plan):
     assert first.counts["resolved"] is None
 
 
-def test_what_slipped_since_a_snapshot(db, plan, as_user):
+def test_what_slipped_since_a_snapshot(db, contended_plan, as_user):
     now = utcnow()
     week = iso_week(now)
     take_snapshot(analyze_plan(now), week, now)
-    plan.data2.end_period_id = plan.periods[2].id
-    plan.pay1.start_period_id = plan.pay1.end_period_id = None
-    plan.chk2.end_period_id = plan.periods[3].id
-    plan.chk1.start_period_id = plan.chk1.end_period_id = plan.periods[0].id
-    db.session.commit()
+    contended_plan.data2.end_period_id = contended_plan.periods[2].id
+    contended_plan.pay1.start_period_id = contended_plan.pay1.end_period_id = None
+    contended_plan.chk2.end_period_id = contended_plan.periods[3].id
+    contended_plan.chk1.start_period_id = contended_plan.chk1.end_period_id = (
+        contended_plan.periods[0].id
+    )
     client, _viewer = as_user("viewer")
     response = client.get("/dashboard/slipped")
     assert response.status_code == 200
     text = text_of(response)
-    q0, q1, q2, q3 = (p.name for p in plan.periods)
+    q0, q1, q2, q3 = (p.name for p in contended_plan.periods)
     assert f"3 items slipped since the snapshot of {week}, in 3 teams." in text
     assert f"DATA-2 Warehouse P2 committed {q0} {q2} 2 periods later" in text
     assert f"PAY-1 Tokenised cards P3 committed {q1} backlog back to the backlog" in text
@@ -111,7 +109,7 @@ def test_what_slipped_since_a_snapshot(db, plan, as_user):
     assert 'No snapshot was taken in the week "1999-W01"' in text_of(refused)
 
 
-def test_what_slipped_before_any_snapshot(db, plan, as_user):
+def test_what_slipped_before_any_snapshot(db, contended_plan, as_user):
     client, _viewer = as_user("viewer")
     text = text_of(client.get("/dashboard/slipped"))
     assert "No weekly snapshot has been taken yet" in text
@@ -141,7 +139,7 @@ def snapshot_of(db, week: str, items: dict[str, tuple[str, str, str]]) -> None:
 
 
 def test_say_do_compares_the_start_of_each_finished_period_with_its_end(
-    db, plan, make_quarters, as_user
+    db, contended_plan, make_quarters, as_user
 ):
     make_quarters(date(2020, 1, 1), 3)
     snapshot_of(
@@ -165,7 +163,6 @@ def test_say_do_compares_the_start_of_each_finished_period_with_its_end(
             "CHK-1": ("chk", "2020 Q2", "committed"),
         },
     )
-    db.session.commit()
     client, _viewer = as_user("viewer")
     text = text_of(client.get("/dashboard/say-do"))
     q1 = text[text.index("2020 Q1 Committed") :]

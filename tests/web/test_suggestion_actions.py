@@ -1,14 +1,11 @@
 """One-click suggestion actions: a confirmation that says what will change, then
 the change, made against the item's version."""
 
-import planning_setup
 from web_helpers import audit_count, text_of
-
-plan = planning_setup.plan
 
 
 def test_the_item_page_offers_the_engines_actions_next_to_their_suggestions(
-    db, client, plan, as_user
+    db, client, late_plan, as_user
 ):
     as_user("planner")
     text = text_of(client.get("/items/CHK-1"))
@@ -21,7 +18,9 @@ def test_the_item_page_offers_the_engines_actions_next_to_their_suggestions(
     assert "Raise PAY-1 to P0 (CHK-1 needs PAY-1) Raise PAY-1 to P0…" in text
 
 
-def test_moving_confirms_first_then_applies_and_says_what_it_resolved(db, client, plan, as_user):
+def test_moving_confirms_first_then_applies_and_says_what_it_resolved(
+    db, client, late_plan, as_user
+):
     as_user("planner")
     before = audit_count(db)
     url = "/items/CHK-1/suggested/move?to=2031+Q4&back=CHK-1"
@@ -32,39 +31,38 @@ def test_moving_confirms_first_then_applies_and_says_what_it_resolved(db, client
     response = client.post(url, data={"version": 1}, follow_redirects=True)
     assert response.request.path == "/items/CHK-1"
     assert "Moved CHK-1 to 2031 Q4" in text_of(response)
-    db.session.refresh(plan.chk1)
-    assert plan.chk1.start_period_id == plan.chk1.end_period_id == plan.periods[3].id
+    db.session.refresh(late_plan.chk1)
+    assert late_plan.chk1.start_period_id == late_plan.chk1.end_period_id == late_plan.periods[3].id
     assert "schedule violation" not in text_of(client.get("/items/CHK-1"))
 
 
-def test_a_move_keeps_the_items_span(db, client, plan, as_user):
-    plan.chk1.end_period_id = plan.periods[2].id
-    db.session.commit()
+def test_a_move_keeps_the_items_span(db, client, late_plan, as_user):
+    late_plan.chk1.end_period_id = late_plan.periods[2].id
     as_user("planner")
     page = client.get("/items/CHK-1/suggested/move?to=2031+Q4")
     assert "Move CHK-1 from 2031 Q2–Q3 to 2031 Q4–2032 Q1?" in text_of(page)
 
 
-def test_raising_confirms_first_then_applies(db, client, plan, as_user):
+def test_raising_confirms_first_then_applies(db, client, late_plan, as_user):
     as_user("planner")
     url = "/items/PAY-1/suggested/raise?to=P0&back=CHK-1"
     assert "Raise PAY-1 from P3 to P0?" in text_of(client.get(url))
     response = client.post(url, data={"version": 1})
     assert response.headers["Location"] == "/items/CHK-1"
-    db.session.refresh(plan.pay1)
-    assert (plan.pay1.priority, plan.pay1.version) == (0, 2)
+    db.session.refresh(late_plan.pay1)
+    assert (late_plan.pay1.priority, late_plan.pay1.version) == (0, 2)
     again = client.get(url)
     assert again.status_code == 400
     assert "PAY-1 is already P0: nothing to raise." in again.text
 
 
 def test_an_action_against_a_changed_item_is_refused_and_shows_the_new_state(
-    db, client, plan, as_user
+    db, client, late_plan, as_user
 ):
     as_user("planner")
-    plan.pay1.priority = 2
-    db.session.commit()
-    assert plan.pay1.version == 2
+    late_plan.pay1.priority = 2
+    db.session.flush()
+    assert late_plan.pay1.version == 2
     before = audit_count(db)
     response = client.post("/items/PAY-1/suggested/raise?to=P0", data={"version": 1})
     assert response.status_code == 409
@@ -75,11 +73,11 @@ def test_an_action_against_a_changed_item_is_refused_and_shows_the_new_state(
     moved = client.post("/items/CHK-1/suggested/move?to=2031+Q4", data={"version": 7})
     assert moved.status_code == 409
     assert audit_count(db) == before
-    db.session.refresh(plan.pay1)
-    assert plan.pay1.priority == 2
+    db.session.refresh(late_plan.pay1)
+    assert late_plan.pay1.priority == 2
 
 
-def test_impossible_targets_are_refused_with_the_reason(db, client, plan, as_user):
+def test_impossible_targets_are_refused_with_the_reason(db, client, late_plan, as_user):
     as_user("planner")
     cases = {
         "/items/CHK-1/suggested/move?to=2040+Q1": "There is no period named",
@@ -94,11 +92,11 @@ def test_impossible_targets_are_refused_with_the_reason(db, client, plan, as_use
             assert reason in response.text, url
 
 
-def test_only_planners_apply_suggestions(db, client, plan, as_user):
-    for role, teams in (("viewer", ()), ("contributor", [plan.pay])):
+def test_only_planners_apply_suggestions(db, client, late_plan, as_user):
+    for role, teams in (("viewer", ()), ("contributor", [late_plan.pay])):
         as_user(role, teams=teams)
         url = "/items/PAY-1/suggested/raise?to=P0"
         assert client.get(url).status_code == 403
         assert client.post(url, data={"version": 1}).status_code == 403
-    db.session.refresh(plan.pay1)
-    assert plan.pay1.priority == 3
+    db.session.refresh(late_plan.pay1)
+    assert late_plan.pay1.priority == 3
