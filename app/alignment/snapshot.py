@@ -94,3 +94,36 @@ class PlanSnapshot:
     items: tuple[Item, ...]
     dependencies: tuple[Dependency, ...]
     decisions: dict[str, Decision] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDelta:
+    """What changed in a plan since a snapshot of it: whole new rows for what was
+    added or changed, and the identities of what was removed. A dependency is
+    identified by ``(dependent_id, dependency_id)``, a decision by its fingerprint.
+    ``periods`` is the whole new list of periods when any period changed (then every
+    period index may mean something else), else None."""
+
+    items: tuple[Item, ...] = ()
+    removed_items: frozenset[int] = frozenset()
+    dependencies: tuple[Dependency, ...] = ()
+    removed_dependencies: frozenset[tuple[int, int]] = frozenset()
+    teams: tuple[Team, ...] = ()
+    removed_teams: frozenset[int] = frozenset()
+    decisions: tuple[Decision, ...] = ()
+    removed_decisions: frozenset[str] = frozenset()
+    periods: tuple[Period, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.items
+            or self.removed_items
+            or self.dependencies
+            or self.removed_dependencies
+            or self.teams
+            or self.removed_teams
+            or self.decisions
+            or self.removed_decisions
+            or self.periods is not None
+        )
