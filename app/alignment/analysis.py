@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .capacity_rules import capacity_conflicts
 from .collector import collector_paused
@@ -22,7 +22,10 @@ from .item_rules import (
 from .ledger import Ledger
 from .priority import Priorities
 from .settings import Settings
-from .snapshot import PlanSnapshot
+from .snapshot import PlanDelta, PlanSnapshot
+
+if TYPE_CHECKING:
+    from .live import LiveState
 
 
 class Analysis:
@@ -43,6 +46,7 @@ class Analysis:
         # The period running now, else the next one to start; None once all have ended.
         open_period = ctx.first_open_period
         self.first_open_period: int | None = open_period if open_period < ix.n_periods else None
+        self._live: LiveState | None = None
 
     def _position(self, item_id: int) -> int:
         try:
@@ -77,6 +81,16 @@ class Analysis:
     def select(self, **filters: Any) -> list[Conflict]:
         """This analysis's conflicts through `select_conflicts` (same filters)."""
         return select_conflicts(self.conflicts, **filters)
+
+    def updated(self, delta: PlanDelta) -> Analysis:
+        """The analysis of ``self.snapshot.apply(delta)`` at the same moment and
+        settings, equal in everything observable to a full ``analyze`` of it.
+        This analysis stays as it is. Redoes only what the edit can affect, or
+        all of it when the edit is not one that ``app.alignment.live`` can
+        bring up to date in part (see there)."""
+        from .live import updated
+
+        return updated(self, delta)
 
 
 def analyze(snapshot: PlanSnapshot, now: datetime, settings: Settings | None = None) -> Analysis:

@@ -26,15 +26,20 @@ def ratio_level(settings: Settings, ratio: float) -> int:
 
 
 def capacity_conflicts(ctx: Context) -> list[Conflict]:
-    found = []
+    found: list[Conflict] = []
     for slot in ctx.ledger.over_slots():
-        found.append(_over_capacity(ctx, slot))
-        team = slot // ctx.ledger.n_periods
-        if not ctx.ix.team_product[team]:
-            contention = _contention(ctx, slot)
-            if contention is not None:
-                found.append(contention)
+        slot_conflicts(ctx, slot, found)
     return found
+
+
+def slot_conflicts(ctx: Context, slot: int, found: list[Conflict]) -> None:
+    """The conflicts of one team and period (a ledger slot) that is over capacity."""
+    found.append(_over_capacity(ctx, slot))
+    team = slot // ctx.ledger.n_periods
+    if not ctx.ix.team_product[team]:
+        contention = _contention(ctx, slot)
+        if contention is not None:
+            found.append(contention)
 
 
 def _load(ctx: Context, slot: int) -> tuple[float, float, float]:

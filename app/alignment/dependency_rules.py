@@ -9,6 +9,7 @@ item that needs itself raises only a dependency_cycle.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from . import actions
@@ -29,29 +30,41 @@ _STATUS_WORDS = ("proposed", "committed", "in progress", "done", "cancelled")
 
 def dependency_conflicts(ctx: Context) -> list[Conflict]:
     ix = ctx.ix
-    status, start, end, team = ix.status, ix.start, ix.end, ix.team
     found: list[Conflict] = []
     add = found.append
     for d, b, explicit, commitment in zip(ix.src, ix.dst, ix.needed_by, ix.commitment, strict=True):
-        state = status[b]
-        if state == DONE or d == b:
-            continue
-        needed_by = start[d] if explicit is None else explicit
-        if state == CANCELLED:
-            add(_cancelled(ctx, d, b, needed_by))
-            continue
-        if commitment != "committed" and status[d] != PROPOSED and team[d] != team[b]:
-            add(_uncommitted(ctx, d, b, needed_by, commitment))
-        if needed_by < 0:
-            continue
-        finish = end[b]
-        if finish < 0:
-            add(_unscheduled(ctx, d, b, needed_by))
-        elif finish > needed_by:
-            add(_violation(ctx, d, b, needed_by, explicit is not None))
-        elif finish == needed_by:
-            add(_same_period(ctx, d, b, needed_by, explicit is not None))
+        edge_conflicts(ctx, d, b, explicit, commitment, add)
     return found
+
+
+def edge_conflicts(
+    ctx: Context,
+    d: int,
+    b: int,
+    explicit: int | None,
+    commitment: str,
+    add: Callable[[Conflict], object],
+) -> None:
+    """The conflicts of one edge "d needs b" whose dependent is active, to ``add``."""
+    ix = ctx.ix
+    state = ix.status[b]
+    if state == DONE or d == b:
+        return
+    needed_by = ix.start[d] if explicit is None else explicit
+    if state == CANCELLED:
+        add(_cancelled(ctx, d, b, needed_by))
+        return
+    if commitment != "committed" and ix.status[d] != PROPOSED and ix.team[d] != ix.team[b]:
+        add(_uncommitted(ctx, d, b, needed_by, commitment))
+    if needed_by < 0:
+        return
+    finish = ix.end[b]
+    if finish < 0:
+        add(_unscheduled(ctx, d, b, needed_by))
+    elif finish > needed_by:
+        add(_violation(ctx, d, b, needed_by, explicit is not None))
+    elif finish == needed_by:
+        add(_same_period(ctx, d, b, needed_by, explicit is not None))
 
 
 def _names(ctx: Context, d: int, b: int) -> tuple[str, str]:

@@ -39,6 +39,37 @@ def priority_inversions(ctx: Context) -> list[Conflict]:
     return found
 
 
+def item_conflicts(ctx: Context, i: int, found: list[Conflict]) -> None:
+    """The conflicts of one item of these four rules (priority_inversion,
+    at_risk_dependency, stale_status, unestimated), as the whole-plan rules
+    find them."""
+    ix, pr, settings = ctx.ix, ctx.priorities, ctx.settings
+    if not ix.active[i]:
+        return
+    e = pr.effective[i]
+    if e < ix.prio[i]:
+        chain = pr.chain(i)
+        found.append(
+            ctx.conflict(
+                "priority_inversion",
+                e + 1 - (ix.prio[i] - e >= settings.inversion_escalate_gap),
+                chain,
+                [ix.team[c] for c in chain],
+                None,
+                (ix.keys[i], PRIORITY_NAMES[e]),
+                partial(_inversion_text, ctx, i, chain),
+            )
+        )
+    if ix.health[i] and ix.radj[i]:
+        _at_risk(ctx, i, found)
+    begun = sum(1 for period in ix.periods if period.start <= ctx.today)
+    state, s = ix.status[i], ix.start[i]
+    if state == IN_PROGRESS or (state == COMMITTED and 0 <= s < begun):
+        _stale(ctx, i, ctx.now - timedelta(days=settings.cadence_days), found)
+    if s >= 0 and ix.estimate[i] is None:
+        _unestimated(ctx, i, found)
+
+
 def _inversion_text(ctx: Context, i: int, chain: list[int]) -> Text:
     ix = ctx.ix
     e, own = ctx.priorities.effective[i], ix.prio[i]
@@ -91,31 +122,35 @@ class BlastRadius:
 def at_risk_dependencies(ctx: Context) -> list[Conflict]:
     """One per active item at risk or off track that another active item needs; its
     blast radius is listed only when its items are read (see BlastRadius)."""
-    ix, pr = ctx.ix, ctx.priorities
-    eff, radj, keys, team = pr.effective, ix.radj, ix.keys, ix.team
-    found = []
-    rows = zip(ix.active, ix.health, radj, strict=True)
+    ix = ctx.ix
+    found: list[Conflict] = []
+    rows = zip(ix.active, ix.health, ix.radj, strict=True)
     troubled = [
         i for i, (active, health, needed) in enumerate(rows) if active and health and needed
     ]
     for i in troubled:
-        health = ix.health[i]
-        harmed = min((eff[u] for u in radj[i] if u != i), default=None)
-        if harmed is None:
-            continue
-        found.append(
-            ctx.conflict(
-                "at_risk_dependency",
-                harmed + (health == AT_RISK),
-                (i,),
-                (team[i],),
-                None,
-                (keys[i], HEALTHS[health]),
-                partial(_at_risk_text, ctx, i),
-                BlastRadius(ctx, i),
-            )
-        )
+        _at_risk(ctx, i, found)
     return found
+
+
+def _at_risk(ctx: Context, i: int, found: list[Conflict]) -> None:
+    ix, eff = ctx.ix, ctx.priorities.effective
+    health = ix.health[i]
+    harmed = min((eff[u] for u in ix.radj[i] if u != i), default=None)
+    if harmed is None:
+        return
+    found.append(
+        ctx.conflict(
+            "at_risk_dependency",
+            harmed + (health == AT_RISK),
+            (i,),
+            (ix.team[i],),
+            None,
+            (ix.keys[i], HEALTHS[health]),
+            partial(_at_risk_text, ctx, i),
+            BlastRadius(ctx, i),
+        )
+    )
 
 
 def _at_risk_text(ctx: Context, i: int) -> Text:
@@ -144,9 +179,8 @@ def stale_statuses(ctx: Context) -> list[Conflict]:
     """In progress, or committed with a start period that has begun, and no status
     update (or, with none, no creation) within the cadence."""
     ix, settings = ctx.ix, ctx.settings
-    eff, start, items, periods = ctx.priorities.effective, ix.start, ix.items, ix.periods
-    now, today = ctx.now, ctx.today
-    limit = now - timedelta(days=settings.cadence_days)
+    start, periods, today = ix.start, ix.periods, ctx.today
+    limit = ctx.now - timedelta(days=settings.cadence_days)
     begun = sum(1 for period in periods if period.start <= today)
     rows = zip(ix.status, start, strict=True)
     running = [
@@ -154,27 +188,33 @@ def stale_statuses(ctx: Context) -> list[Conflict]:
         for i, (state, s) in enumerate(rows)
         if state == IN_PROGRESS or (state == COMMITTED and 0 <= s < begun)
     ]
-    found = []
+    found: list[Conflict] = []
     for i in running:
-        last = items[i].last_update_at or items[i].created_at
-        if last >= limit:
-            continue
-        harmed = eff[i]
-        level = harmed + 1 if harmed <= settings.escalate_priority else 3
-        if (now - last).days >= settings.stale_escalate_days:
-            level -= 1
-        found.append(
-            ctx.conflict(
-                "stale_status",
-                level,
-                (i,),
-                (ix.team[i],),
-                None,
-                (ix.keys[i], last.isoformat()),
-                partial(_stale_text, ctx, i, last),
-            )
-        )
+        _stale(ctx, i, limit, found)
     return found
+
+
+def _stale(ctx: Context, i: int, limit: datetime, found: list[Conflict]) -> None:
+    ix, settings = ctx.ix, ctx.settings
+    item = ix.items[i]
+    last = item.last_update_at or item.created_at
+    if last >= limit:
+        return
+    harmed = ctx.priorities.effective[i]
+    level = harmed + 1 if harmed <= settings.escalate_priority else 3
+    if (ctx.now - last).days >= settings.stale_escalate_days:
+        level -= 1
+    found.append(
+        ctx.conflict(
+            "stale_status",
+            level,
+            (i,),
+            (ix.team[i],),
+            None,
+            (ix.keys[i], last.isoformat()),
+            partial(_stale_text, ctx, i, last),
+        )
+    )
 
 
 def _stale_text(ctx: Context, i: int, last: datetime) -> Text:
@@ -201,24 +241,28 @@ def _stale_text(ctx: Context, i: int, last: datetime) -> Text:
 
 
 def unestimated(ctx: Context) -> list[Conflict]:
-    ix, settings = ctx.ix, ctx.settings
-    eff = ctx.priorities.effective
-    found = []
+    ix = ctx.ix
+    found: list[Conflict] = []
     rows = zip(ix.active, ix.start, ix.estimate, strict=True)
     missing = [i for i, (active, s, e) in enumerate(rows) if active and s >= 0 and e is None]
     for i in missing:
-        found.append(
-            ctx.conflict(
-                "unestimated",
-                2 if eff[i] <= settings.escalate_priority else 3,
-                (i,),
-                (ix.team[i],),
-                ix.start[i],
-                (ix.keys[i],),
-                partial(_unestimated_text, ctx, i),
-            )
-        )
+        _unestimated(ctx, i, found)
     return found
+
+
+def _unestimated(ctx: Context, i: int, found: list[Conflict]) -> None:
+    ix, eff = ctx.ix, ctx.priorities.effective
+    found.append(
+        ctx.conflict(
+            "unestimated",
+            2 if eff[i] <= ctx.settings.escalate_priority else 3,
+            (i,),
+            (ix.team[i],),
+            ix.start[i],
+            (ix.keys[i],),
+            partial(_unestimated_text, ctx, i),
+        )
+    )
 
 
 def _unestimated_text(ctx: Context, i: int) -> Text:

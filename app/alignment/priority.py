@@ -18,6 +18,8 @@ from .index import PlanIndex
 from .snapshot import PRIORITY_NAMES
 
 REACH_KEPT = 16
+# Blast radii smaller than this are sorted on their own, larger ones by ranking all items.
+SMALL_RADIUS = 2048
 
 
 class Priorities:
@@ -126,7 +128,13 @@ class Priorities:
                         add(w)
                         append(w)
             found = frontier[1:]
-            found.sort(key=self._rank().__getitem__)
+            if len(found) < SMALL_RADIUS:
+                # The same order as the ranks (a stable sort by priority and key, so
+                # position breaks a tie), without ranking the whole plan first.
+                prio, keys = self.ix.prio, self.ix.keys
+                found.sort(key=lambda v: (prio[v], keys[v], v))
+            else:
+                found.sort(key=self._rank().__getitem__)
             self._blast[i] = found
         return found
 

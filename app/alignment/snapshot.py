@@ -95,6 +95,20 @@ class PlanSnapshot:
     dependencies: tuple[Dependency, ...]
     decisions: dict[str, Decision] = field(default_factory=dict)
 
+    def apply(self, delta: PlanDelta) -> PlanSnapshot:
+        """The plan after ``delta``, as a new snapshot (this one is left as it is).
+
+        Removals come first, then the delta's rows. A removed item takes every
+        dependency it is part of with it, as dependent or as dependency (the
+        database removes them with the item). A removed row's place is taken by
+        the last row (items and dependencies alike, highest place first), so a
+        removal costs no renumbering of the rest; a row whose id (item, team) or
+        pair (dependency) is known replaces it in place, and a new row goes at the
+        end, in the delta's order. Removing a team leaves its items: a delta that
+        removes a team removes its items too. Nothing is checked here: a row that
+        refers to an unknown item or team is refused by the analysis."""
+        return apply_delta(self, delta)
+
 
 @dataclass(frozen=True, slots=True)
 class PlanDelta:
@@ -127,3 +141,93 @@ class PlanDelta:
             or self.removed_decisions
             or self.periods is not None
         )
+
+
+def _swap_remove(rows: list, positions: list[int], moved: dict[int, int] | None = None) -> None:
+    """Remove the rows at ``positions`` from ``rows``, each hole filled by the last
+    row. Highest position first, so that no row moved into a hole is still to go.
+    ``moved`` (when given) records ``{old position: new position}`` of moved rows."""
+    for k in sorted(positions, reverse=True):
+        last = rows.pop()
+        if k < len(rows):
+            rows[k] = last
+            if moved is not None:
+                moved[len(rows)] = k
+
+
+def apply_delta(snapshot: PlanSnapshot, delta: PlanDelta) -> PlanSnapshot:
+    """``snapshot.apply(delta)``: see ``PlanSnapshot.apply`` for the rules."""
+    if delta.empty:
+        return snapshot
+    items = list(snapshot.items)
+    item_pos = {item.id: k for k, item in enumerate(items)}
+    deps = list(snapshot.dependencies)
+    dep_pos = {(d.dependent_id, d.dependency_id): k for k, d in enumerate(deps)}
+    removed_items = [item_pos[i] for i in delta.removed_items if i in item_pos]
+    gone = delta.removed_items
+    removed_deps = (
+        {k for k, d in enumerate(deps) if d.dependent_id in gone or d.dependency_id in gone}
+        if gone
+        else set()
+    )
+    removed_deps.update(dep_pos[e] for e in delta.removed_dependencies if e in dep_pos)
+    _swap_remove(items, removed_items)
+    _swap_remove(deps, list(removed_deps))
+    return _upsert(snapshot, delta, items, deps)
+
+
+def _upsert(
+    snapshot: PlanSnapshot, delta: PlanDelta, items: list[Item], deps: list[Dependency]
+) -> PlanSnapshot:
+    """The rows of ``delta`` put into the (already thinned) rows: a known id or
+    pair in place, a new one at the end, in the delta's order."""
+    if delta.items:
+        item_pos = {item.id: k for k, item in enumerate(items)}
+        for item in delta.items:
+            k = item_pos.get(item.id)
+            if k is None:
+                item_pos[item.id] = len(items)
+                items.append(item)
+            else:
+                items[k] = item
+    if delta.dependencies:
+        dep_pos = {(d.dependent_id, d.dependency_id): k for k, d in enumerate(deps)}
+        for dep in delta.dependencies:
+            pair = (dep.dependent_id, dep.dependency_id)
+            k = dep_pos.get(pair)
+            if k is None:
+                dep_pos[pair] = len(deps)
+                deps.append(dep)
+            else:
+                deps[k] = dep
+    return PlanSnapshot(
+        periods=snapshot.periods if delta.periods is None else tuple(delta.periods),
+        teams=_teams(snapshot.teams, delta),
+        items=tuple(items),
+        dependencies=tuple(deps),
+        decisions=_decisions(snapshot.decisions, delta),
+    )
+
+
+def _teams(teams: tuple[Team, ...], delta: PlanDelta) -> tuple[Team, ...]:
+    if not (delta.teams or delta.removed_teams):
+        return teams
+    rows = [t for t in teams if t.id not in delta.removed_teams]
+    where = {t.id: k for k, t in enumerate(rows)}
+    for team in delta.teams:
+        k = where.get(team.id)
+        if k is None:
+            where[team.id] = len(rows)
+            rows.append(team)
+        else:
+            rows[k] = team
+    return tuple(rows)
+
+
+def _decisions(decisions: dict[str, Decision], delta: PlanDelta) -> dict[str, Decision]:
+    if not (delta.decisions or delta.removed_decisions):
+        return decisions
+    kept = {f: d for f, d in decisions.items() if f not in delta.removed_decisions}
+    for decision in delta.decisions:
+        kept[decision.fingerprint] = decision
+    return kept

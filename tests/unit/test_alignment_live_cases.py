@@ -1,0 +1,58 @@
+"""Edits whose effect reaches conflicts the edit does not name: the cases that
+random plans found only at scale, kept as plain regression tests."""
+
+import dataclasses
+
+from alignment_plans import NOW, PlanBuilder
+
+from app.alignment import PlanDelta, analyze
+from app.alignment.equality import equal_analyses, observe
+
+
+def check_live(snapshot, delta):
+    """``updated`` equals a full analysis of the edited plan, and the analysis it
+    started from still reads as the plan before the edit (texts read late)."""
+    before = analyze(snapshot, NOW)
+    live = before.updated(delta)
+    assert equal_analyses(live, analyze(snapshot.apply(delta), NOW)) == []
+    assert equal_analyses(before, analyze(snapshot, NOW)) == []
+    return before, live
+
+
+def suggestions(analysis, kind):
+    return [s for c in analysis.conflicts if c.type == kind for s in c.suggestions]
+
+
+def test_removing_one_need_rewrites_the_move_suggested_for_the_others():
+    b = PlanBuilder()
+    b.item("PAY-1", "pay", start=2)
+    b.item("PAY-2", "pay", start=1)
+    b.item("CHK-1", "chk", priority=0, start=0)
+    b.need("CHK-1", "PAY-1")
+    b.need("CHK-1", "PAY-2")
+    snapshot = b.build()
+    first = snapshot.dependencies[0]
+    delta = PlanDelta(removed_dependencies=frozenset({(first.dependent_id, first.dependency_id)}))
+    before, live = check_live(snapshot, delta)
+    assert any("Move CHK-1 to 2027 Q4" in s for s in suggestions(before, "schedule_violation"))
+    assert any("Move CHK-1 to 2027 Q3" in s for s in suggestions(live, "schedule_violation"))
+
+
+def test_filling_a_later_period_rewrites_the_room_an_earlier_over_full_one_suggests():
+    b = PlanBuilder()
+    b.team("pay", capacity=10)
+    b.item("PAY-1", "pay", priority=3, start=0, estimate=8)
+    b.item("PAY-2", "pay", priority=1, start=0, estimate=8)
+    b.item("PAY-3", "pay", priority=2, start=3, estimate=2)
+    snapshot = b.build()
+    filler = dataclasses.replace(b.items["PAY-3"], start=1, end=1, estimate=10)
+    before, live = check_live(snapshot, PlanDelta(items=(filler,)))
+    assert suggestions(before, "over_capacity") != suggestions(live, "over_capacity")
+
+
+def test_an_empty_edit_changes_nothing():
+    b = PlanBuilder()
+    b.item("PAY-1", "pay", start=0)
+    snapshot = b.build()
+    before = analyze(snapshot, NOW)
+    assert observe(before.updated(PlanDelta())) == observe(before)
