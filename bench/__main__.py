@@ -9,6 +9,12 @@ in one process:
 - dashboard_s: GET /dashboard as a viewer, this week's snapshot already taken
   (dashboard_cold_s: the same right after a change to the plan);
 - item_page_s: GET /items/<key> of the item that most items need;
+- edit_s: {kind: seconds} from an edit's commit to an up-to-date analysis in the
+  same process, for each kind of edit (bench/live_edits.py), and live_equals_full:
+  whether the live analysis after those edits equals a full analysis;
+- move_request_s, dashboard_after_edit_s, catch_up_s: a whole POST /roadmap/move
+  as the roadmap's JavaScript sends it, the first dashboard view after an edit, and
+  a second app (another worker) one edit behind catching up (bench/live_requests.py);
 - dense_dashboard_s, dense_conflicts_s: GET /dashboard and GET /conflicts on the
   dense plan of bench/dense.py (20,000 items, 40,000 dependencies, 28% of the
   items at risk, large overlapping blast radii), steady state and (_cold_s)
@@ -28,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -50,6 +57,8 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from bench.dashboard import dashboard_seconds
     from bench.floor import Floor
     from bench.items import item_page_seconds
+    from bench.live_edits import edit_seconds
+    from bench.live_requests import live_request_seconds
     from bench.roadmap import ROADMAP_ITEMS, roadmap_seconds
 
     print(f"[{db_name}] seeding {items} items ...", file=sys.stderr, flush=True)
@@ -60,6 +69,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
 
     class BenchConfig(config.DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
+        WTF_CSRF_ENABLED = False  # the test client posts the move without a page first
 
     app = create_app(BenchConfig)
     with app.app_context():
@@ -86,6 +96,11 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         dashboard_s, dashboard_cold_s = dashboard_seconds(app, runs)
         item_page_s = item_page_seconds(app, runs)
         db.session.remove()
+    # These edit the plan: after every other measurement.
+    print(f"[{db_name}] editing ...", file=sys.stderr, flush=True)
+    edit_s, live_equals_full = edit_seconds(app, per_kind=max(20, runs))
+    live = live_request_seconds(app, create_app(BenchConfig), edits=max(20, runs))
+    with app.app_context():
         db.engine.dispose()
     return {
         "db": db_name,
@@ -100,6 +115,9 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         "dashboard_cold_s": round(dashboard_cold_s, 4),
         "item_page_s": round(item_page_s, 4),
         **({"roadmap_s": round(roadmap_s, 4)} if roadmap_s is not None else {}),
+        "edit_s": edit_s,
+        "live_equals_full": live_equals_full,
+        **live,
     }
 
 
@@ -161,6 +179,19 @@ def _table(results: list[dict]) -> str:
     lines += [
         f"{r['db']}: dashboard at {r['items']} items: dashboard_s {r['dashboard_s']:.3f} "
         f"(plan just changed: {r['dashboard_cold_s']:.3f})"
+        for r in results
+    ]
+    lines += [
+        f"{r['db']}: live at {r['items']} items: edit_s max {max(r['edit_s'].values()):.4f} "
+        f"(median of kinds {statistics.median(r['edit_s'].values()):.4f}), "
+        f"catch_up_s {r['catch_up_s']:.4f}, move_request_s {r['move_request_s']:.4f}, "
+        f"dashboard_after_edit_s {r['dashboard_after_edit_s']:.4f}, "
+        f"live_equals_full {r['live_equals_full']}"
+        for r in results
+    ]
+    lines += [
+        f"{r['db']}: edit_s at {r['items']} items: "
+        + ", ".join(f"{kind} {seconds:.4f}" for kind, seconds in r["edit_s"].items())
         for r in results
     ]
     lines += [

@@ -4,7 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
 from app.models.period import Period
-from app.models.revision import PlanRevision
+from app.models.revision import PlanChange, PlanRevision
 from app.models.session import UserSession
 from app.models.snapshot import SnapshotItem, WeeklySnapshot
 from app.models.status import StatusUpdate
@@ -18,6 +18,7 @@ __all__ = [
     "Dependency",
     "Item",
     "Period",
+    "PlanChange",
     "PlanRevision",
     "SnapshotItem",
     "StatusUpdate",

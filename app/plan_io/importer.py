@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.plan_io.problems import PlanError, Problem
 from app.plan_io.validate import Plan, parse_plan
-from app.plan_store import bump_revision
+from app.plan_store import WHOLE_PLAN, bump_revision
 
 BATCH_SIZE = 5000
 
@@ -136,7 +136,7 @@ def import_plan(
         changes["deleted"] = deleted
         changes["memberships_kept"] = summary.memberships_kept
     record(session, "plan", None, "import", changes)
-    bump_revision(session.connection())
+    bump_revision(session.connection(), [WHOLE_PLAN])  # the whole plan, for every worker
     if replace:
         session.expire_all()
     return summary

@@ -34,7 +34,7 @@ from app.alignment.text import plural, pw
 from app.audit import record
 from app.extensions import db
 from app.models import AuditEvent, Period, Team, TeamCapacity
-from app.plan_store import analyze_plan, bump_revision
+from app.plan_store import Change, analyze_plan, bump_revision
 from app.planning.operations import PlanningError
 
 Cell = tuple[int, int | None]
@@ -280,7 +280,8 @@ def save_capacities(
             if not _write(cell, loaded[cell], edits[cell])
         ]
         if not stale:
-            bump_revision(db.session.connection())
+            changed = sorted({team_id for team_id, _period_id in edits})
+            bump_revision(db.session.connection(), map(Change.of_team, changed))
     except BaseException:
         savepoint.rollback()
         raise

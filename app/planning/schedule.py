@@ -3,10 +3,11 @@ what that did to the plan's conflicts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
+from app.alignment import Analysis, PlanDelta
 from app.alignment.diff import ConflictChanges, compare
 from app.extensions import db
 from app.models import Item, Period, Team
@@ -66,12 +67,17 @@ def move_item(
     *,
     team: Team | None = None,
     expected_version: int | None,
+    periods: list[Period] | None = None,
+    before: Analysis | None = None,
 ) -> MoveResult:
     """Move ``item`` to begin in ``start`` (None: the backlog), keeping its span, and
     to ``team`` if given; only if it is still at ``expected_version`` (else
     StaleEdit, and nothing changes). The message says which conflicts the move
-    resolved, added or changed."""
-    periods = periods_in_order()
+    resolved, added or changed: from the analysis before the move (``before``, or
+    the plan's current one) and that analysis brought up to date by the move alone,
+    with no second load of the plan. ``periods``: all of them, in order, when the
+    caller already has them."""
+    periods = periods if periods is not None else periods_in_order()
     new_start, new_end = shifted_periods(item, start, periods)
     team = team or item.team
     where = _where(item, team, new_start, new_end)
@@ -80,14 +86,26 @@ def move_item(
         or item.end_period_id != (new_end.id if new_end else None)
         or item.team_id != team.id
     )
-    before = analyze_plan() if moved else None
+    if moved and before is None:
+        before = analyze_plan()
     with versioned(item, expected_version, item.key, lambda: item_values(item)):
         if moved:
             item.start_period = new_start
             item.end_period = new_end
             item.team = team
-    if before is None:
+    if not moved:
         return MoveResult(item, False, None, f"{item.key} is already in {where}: nothing moved.")
-    changes = compare(before, analyze_plan(before.now))
+    changes = compare(before, before.updated(_moved_delta(before, item, periods)))
     message = f"Moved {item.key} to {where}: {changes.text(focus=[item.key])}."
     return MoveResult(item, True, changes, message)
+
+
+def _moved_delta(before: Analysis, item: Item, periods: list[Period]) -> PlanDelta:
+    """The move of ``item`` (already made in the session) as a change to the plan
+    that ``before`` analysed."""
+    index = {period.id: n for n, period in enumerate(periods)}
+    old = next(row for row in before.snapshot.items if row.id == item.id)
+    start = index.get(item.start_period_id) if item.start_period_id is not None else None
+    end = index.get(item.end_period_id) if item.end_period_id is not None else None
+    moved = replace(old, start=start, end=end, team_id=item.team_id)
+    return PlanDelta(items=(moved,))

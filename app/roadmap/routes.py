@@ -142,8 +142,9 @@ def _refused(form: MoveForm, item: Item | None, status: int, message: str | None
 @require("plan")
 def move():
     form = MoveForm()
+    before = analyze_plan()
     periods = periods_in_order()
-    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    teams = sorted(before.snapshot.teams, key=lambda t: t.name)
     form.offer([p.name for p in periods], [(t.slug, t.name) for t in teams])
     if not form.validate_on_submit():
         return _refused(form, None, 400)
@@ -157,9 +158,17 @@ def move():
         if form.period.data == BACKLOG
         else next(p for p in periods if p.name == form.period.data)
     )
-    team = next((t for t in teams if t.slug == form.team.data), None)
+    team_id = next((t.id for t in teams if t.slug == form.team.data), None)
+    team = db.session.get(Team, team_id) if team_id is not None else None
     try:
-        result = move_item(item, start, team=team, expected_version=form.version.data)
+        result = move_item(
+            item,
+            start,
+            team=team,
+            expected_version=form.version.data,
+            periods=periods,
+            before=before,
+        )
     except StaleEdit as stale:
         when = f" at {stale.at:%Y-%m-%d %H:%M} UTC" if stale.at else ""
         message = (

@@ -1,10 +1,11 @@
-"""An analysis of the present is reused while the plan is unchanged."""
+"""An analysis of the present is reused while the plan is unchanged. (A transaction
+that has changed the plan never leaves its analysis for others: these tests commit.)"""
 
 from datetime import datetime
 
 import pytest
 
-from app.plan_store import analyze_plan, current_revision, reuse
+from app.plan_store import analyze_plan, current_revision, plan_cache, reuse
 
 
 @pytest.fixture
@@ -30,19 +31,53 @@ def test_every_plan_change_replaces_the_revision(db, make_team, make_item, make_
 
 def test_an_unchanged_plan_is_analysed_once(db, reusing, make_team, make_item, make_period):
     make_item(make_team(), start=make_period(), estimate=None)
+    db.session.commit()
     analysis = analyze_plan()
     assert analyze_plan() is analysis
+    assert plan_cache().last == "reused"
     assert [c.type for c in analysis.conflicts] == ["unestimated"]
 
 
 def test_a_change_is_seen_at_once(db, reusing, make_team, make_item, make_period):
     item = make_item(make_team(), start=make_period(), estimate=None)
+    db.session.commit()
     before = analyze_plan()
     item.estimate = 3
     db.session.flush()
+    during = analyze_plan()
+    assert during.conflicts == []
+    db.session.commit()
     after = analyze_plan()
     assert after is not before
     assert after.conflicts == []
+    assert plan_cache().last == "caught_up"
+    assert analyze_plan() is after
+
+
+def test_an_uncommitted_change_is_not_kept(db, reusing, make_team, make_item, make_period):
+    item = make_item(make_team(), start=make_period(), estimate=None)
+    db.session.commit()
+    before = analyze_plan()
+    savepoint = db.session.begin_nested()
+    item.estimate = 3
+    db.session.flush()
+    assert analyze_plan().conflicts == []
+    savepoint.rollback()
+    assert analyze_plan() is before
+
+
+def test_a_new_window_analyses_the_same_snapshot_afresh(
+    db, reusing, time_machine, make_team, make_item, make_period
+):
+    time_machine.move_to(datetime(2026, 11, 18, 12, 0), tick=False)
+    make_item(make_team(), start=make_period(), estimate=None)
+    db.session.commit()
+    before = analyze_plan()
+    time_machine.move_to(datetime(2026, 11, 18, 12, 10, 1), tick=False)
+    after = analyze_plan()
+    assert plan_cache().last == "reanalysed"
+    assert after.snapshot is before.snapshot
+    assert after.now > before.now
 
 
 def test_an_explicit_moment_is_never_reused(db, reusing, make_team, make_item, make_period):
