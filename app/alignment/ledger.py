@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from math import fsum
 
 from .index import CANCELLED, PlanIndex
 from .priority import Priorities
@@ -82,8 +83,7 @@ class Ledger:
         self.capacity: list[float | None] = [
             team.capacity(p) for team in ix.teams for p in range(n_periods)
         ]
-        demand = [0.0] * (len(ix.teams) * n_periods)
-        cells: list[list[int]] = [[] for _ in demand]
+        cells: list[list[int]] = [[] for _ in range(len(ix.teams) * n_periods)]
         share = [0.0] * ix.n
         status = ix.status
         spans = zip(ix.start, ix.end, ix.team, ix.estimate, strict=True)
@@ -94,9 +94,9 @@ class Ledger:
             part = est / (e - s + 1) if est else 0.0
             share[i] = part
             for slot in range(base + s, base + e + 1):
-                demand[slot] += part
                 cells[slot].append(i)
-        self.demand = demand
+        # fsum: the exactly rounded sum, whatever order the plan's rows came in
+        self.demand = [fsum(share[i] for i in cell) if cell else 0.0 for cell in cells]
         self.share = share
         self._cells = cells
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 import contextlib
 from bisect import bisect_left, insort
 from collections import deque
+from math import fsum
 from typing import TYPE_CHECKING, Any
 
 from .capacity_rules import slot_conflicts
@@ -448,9 +449,7 @@ class _Update:
 
     def _demand(self, slot: int) -> None:
         share = self.ledger.share
-        total = 0.0
-        for i in self.ledger._cells[slot]:
-            total += share[i]
+        total = fsum(share[i] for i in self.ledger._cells[slot])
         if total != self.ledger.demand[slot]:
             self.w(self.ledger, "demand")[slot] = total
 

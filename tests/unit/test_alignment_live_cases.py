@@ -56,3 +56,15 @@ def test_an_empty_edit_changes_nothing():
     snapshot = b.build()
     before = analyze(snapshot, NOW)
     assert observe(before.updated(PlanDelta())) == observe(before)
+
+
+def test_demand_does_not_depend_on_the_order_the_plan_s_rows_came_in():
+    # (0.1 + 0.2) + 0.3 != 0.1 + (0.2 + 0.3) in floating point: a worker whose rows
+    # were reordered by its edits must still equal a fresh load of the same plan.
+    b = PlanBuilder()
+    b.team("pay", capacity=0.6)
+    for n, estimate in enumerate((0.1, 0.2, 0.3), start=1):
+        b.item(f"PAY-{n}", "pay", start=0, estimate=estimate)
+    snapshot = b.build()
+    reordered = dataclasses.replace(snapshot, items=snapshot.items[::-1])
+    assert equal_analyses(analyze(snapshot, NOW), analyze(reordered, NOW)) == []
