@@ -229,7 +229,7 @@ class _Update:
         self.ledger = ledger = _clone(octx.ledger)
         self.st = st = _clone(state)
         pr.ix = ix
-        pr._blast, pr._reach, pr._ranks = {}, {}, None
+        pr._blast, pr._reach, pr._ranks, pr._counts = {}, {}, None, None
         ledger.ix, ledger.priorities = ix, pr
         self.A: set[tuple[int, int]] = set()
         self.T: set[int] = set()

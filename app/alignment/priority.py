@@ -29,6 +29,8 @@ class Priorities:
         self._blast: dict[int, list[int]] = {}
         self._reach: dict[tuple[int, ...], set[int]] = {}
         self._ranks: list[int] | None = None
+        # The last radius_counts asked for (a dashboard asks the same each time).
+        self._counts: tuple[frozenset[int], dict[int, tuple[int, int, int, int]]] | None = None
         self.effective, self.distance = self._effective()
         self.needs, self.cycles = self._needs()
 
@@ -177,9 +179,16 @@ class Priorities:
         needs the wanted items, in topological order, carries a bit set of the
         needers down each edge, so that radii that overlap share the work; items
         in or below a loop (imported plans only) are counted by their own search."""
+        targets = frozenset(wanted)
+        if self._counts is not None and self._counts[0] == targets:
+            return dict(self._counts[1])
+        counts = self._radius_counts(targets)
+        self._counts = (targets, counts)
+        return dict(counts)
+
+    def _radius_counts(self, targets: frozenset[int]) -> dict[int, tuple[int, int, int, int]]:
         ix = self.ix
         adj, radj, prio = ix.adj, ix.radj, ix.prio
-        targets = set(wanted)
         region = set(targets)
         frontier = list(targets)
         for u in frontier:

@@ -68,3 +68,22 @@ def test_demand_does_not_depend_on_the_order_the_plan_s_rows_came_in():
     snapshot = b.build()
     reordered = dataclasses.replace(snapshot, items=snapshot.items[::-1])
     assert equal_analyses(analyze(snapshot, NOW), analyze(reordered, NOW)) == []
+
+
+def test_radius_counts_asked_again_after_an_edit_are_of_the_edited_plan():
+    b = PlanBuilder()
+    b.item("PAY-1", "pay", start=0, health="at_risk")
+    b.item("CHK-1", "chk", priority=0, start=1)
+    b.item("CHK-2", "chk", priority=1, start=1)
+    b.need("CHK-1", "PAY-1")
+    snapshot = b.build()
+    before = analyze(snapshot, NOW)
+    pay1 = b.items["PAY-1"].id
+    assert before.blast_radius_counts([pay1]) == {pay1: (1, 0, 0, 0)}
+    chk2 = b.items["CHK-2"]
+    delta = PlanDelta(
+        dependencies=(dataclasses.replace(snapshot.dependencies[0], dependent_id=chk2.id),)
+    )
+    live = before.updated(delta)
+    assert live.blast_radius_counts([pay1]) == {pay1: (1, 1, 0, 0)}
+    assert before.blast_radius_counts([pay1]) == {pay1: (1, 0, 0, 0)}
