@@ -314,10 +314,10 @@ class _Update:
             if active[d]:
                 self._set_edge(d, b, False)
             touched.add(d)
-        moved: dict[int, int] = {}
+        filled: set[int] = set()
         places = [dep_pos.pop(pair) for pair in gone]
-        _swap_remove(deps, places, moved)
-        for now in moved.values():
+        _swap_remove(deps, places, filled)
+        for now in filled:
             dep = deps[now]
             dep_pos[(dep.dependent_id, dep.dependency_id)] = now
         for dep in delta.dependencies:

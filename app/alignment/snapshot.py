@@ -143,16 +143,21 @@ class PlanDelta:
         )
 
 
-def _swap_remove(rows: list, positions: list[int], moved: dict[int, int] | None = None) -> None:
+def _swap_remove(rows: list, positions: list[int], filled: set[int] | None = None) -> None:
     """Remove the rows at ``positions`` from ``rows``, each hole filled by the last
     row. Highest position first, so that no row moved into a hole is still to go.
-    ``moved`` (when given) records ``{old position: new position}`` of moved rows."""
+    ``filled`` (when given) receives the positions that now hold a moved row; a row
+    moved twice (into a hole, then, as the last row, into a lower one) is counted
+    at its final place only."""
+    moved: set[int] = set()
     for k in sorted(positions, reverse=True):
         last = rows.pop()
+        moved.discard(len(rows))  # the row just taken from the end, if it had been moved
         if k < len(rows):
             rows[k] = last
-            if moved is not None:
-                moved[len(rows)] = k
+            moved.add(k)
+    if filled is not None:
+        filled.update(moved)
 
 
 def apply_delta(snapshot: PlanSnapshot, delta: PlanDelta) -> PlanSnapshot:

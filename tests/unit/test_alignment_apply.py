@@ -81,3 +81,11 @@ def test_teams_decisions_and_periods():
     gone = after.apply(PlanDelta(removed_decisions=frozenset({"abc"})))
     assert gone.decisions == {}
     assert after.decisions == {"abc": seen}
+
+
+def test_removing_rows_fills_each_hole_once_even_when_the_last_row_moves_twice():
+    from app.alignment.snapshot import _swap_remove
+
+    rows, filled = list("abcd"), set()
+    _swap_remove(rows, [0, 2], filled)
+    assert rows == ["d", "b"] and filled == {0}
