@@ -385,12 +385,9 @@ class PlanCache:
         if self.window != window:
             snapshot = snapshot.apply(delta)
             analysis = analyze(snapshot, moment, settings)
-        elif hasattr(analysis, "updated"):
+        else:
             analysis = analysis.updated(delta)
             snapshot = analysis.snapshot
-        else:
-            snapshot = snapshot.apply(delta)
-            analysis = analyze(snapshot, analysis.now, settings)
         return "caught_up", snapshot, analysis, self.index, revision
 
     def _loaded(self, head, moment, settings):
@@ -540,9 +537,3 @@ def analyze_plan(now: datetime | None = None) -> Analysis:
     if window <= 0:
         return analyze(load_snapshot(), moment, settings)
     return plan_cache().present(moment, window, settings)
-
-
-def catch_up() -> Analysis:
-    """This process's analysis of the present, brought up to date with the database:
-    what ``analyze_plan()`` does (``plan_cache().last`` says how it came about)."""
-    return analyze_plan()

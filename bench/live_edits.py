@@ -1,5 +1,5 @@
 """edit_s: for each kind of edit, the median seconds from the edit's commit to an
-up-to-date analysis in the same process (app.plan_store.catch_up: the change log,
+up-to-date analysis in the same process (app.plan_store.analyze_plan: the change log,
 the changed rows, then Analysis.updated), over edits drawn at random from a plan
 in the database. The edits are made through the ORM as the app's operations
 make them, so the change log records them as it records a person's.
@@ -11,24 +11,6 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-
-KINDS = (
-    "move",
-    "resize",
-    "priority",
-    "estimate",
-    "status",
-    "health",
-    "team",
-    "status_update",
-    "add_dependency",
-    "edit_dependency",
-    "remove_dependency",
-    "capacity_default",
-    "capacity_override",
-    "decide",
-    "undecide",
-)
 
 
 class _Plan:
@@ -182,6 +164,7 @@ EDITS: dict[str, Callable] = {
     "decide": _decide,
     "undecide": _undecide,
 }
+KINDS = tuple(EDITS)
 
 
 def edit_seconds(app, per_kind: int = 20, seed: int = 3) -> tuple[dict[str, float], bool]:
@@ -191,27 +174,27 @@ def edit_seconds(app, per_kind: int = 20, seed: int = 3) -> tuple[dict[str, floa
     from app.alignment import analyze
     from app.alignment.equality import equal_analyses
     from app.extensions import db
-    from app.plan_store import catch_up, load_snapshot, plan_cache
+    from app.plan_store import analyze_plan, load_snapshot, plan_cache
 
     rng = random.Random(seed)
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
     order = [kind for kind in KINDS for _ in range(per_kind)]
     rng.shuffle(order)
     with app.app_context():
-        plan = _Plan(db.session, catch_up())
+        plan = _Plan(db.session, analyze_plan())
         db.session.rollback()
         for kind in order:
             EDITS[kind](db.session, plan, rng)
             db.session.commit()
             started = time.perf_counter()
-            catch_up()
+            analyze_plan()
             elapsed = time.perf_counter() - started
             if plan_cache().last == "caught_up":
                 times[kind].append(elapsed)
             elif plan_cache().last != "reused":  # "reused": the draw changed nothing
                 raise RuntimeError(f"a {kind} edit was not caught up: {plan_cache().last}")
             db.session.rollback()
-        live = catch_up()
+        live = analyze_plan()
         full = analyze(load_snapshot(), live.now, live.settings)
         db.session.rollback()
         sample = random.Random(seed).sample([i.id for i in full.snapshot.items], 2000)

@@ -22,7 +22,7 @@ from .item_rules import (
 from .ledger import Ledger
 from .priority import Priorities
 from .settings import Settings
-from .snapshot import PlanDelta, PlanSnapshot
+from .snapshot import Item, PlanDelta, PlanSnapshot
 
 if TYPE_CHECKING:
     from .live import LiveState
@@ -53,6 +53,10 @@ class Analysis:
             return self._ctx.ix.pos[item_id]
         except KeyError:
             raise KeyError(f"no item with id {item_id} in the plan") from None
+
+    def item(self, item_id: int) -> Item:
+        """The snapshot's row of the item."""
+        return self._ctx.ix.items[self._position(item_id)]
 
     def priority_chain(self, item_id: int) -> list[int]:
         """``[item, needer, ..., setter]``: the shortest chain of active items that

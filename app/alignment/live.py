@@ -173,6 +173,15 @@ def _span(item: Item) -> tuple[int, int]:
     return s, e
 
 
+def _slots(ix: PlanIndex, p: int) -> range:
+    """The ledger cells (team x period) that item ``p`` counts in, as ``ix`` has it."""
+    s, e = ix.start[p], ix.end[p]
+    if s < 0 or ix.status[p] == CANCELLED:
+        return range(0)
+    base = ix.team[p] * ix.n_periods
+    return range(base + s, base + e + 1)
+
+
 def _clone(obj: Any) -> Any:
     """A shallow copy of an object, ``__slots__`` (set ones) or ``__dict__``."""
     new = object.__new__(type(obj))
@@ -405,12 +414,7 @@ class _Update:
             self.w(st, "start_needs")[d] = wanted
 
     def _slots(self, p: int) -> range:
-        ix = self.ix
-        s, e = ix.start[p], ix.end[p]
-        if s < 0 or ix.status[p] == CANCELLED:
-            return range(0)
-        base = ix.team[p] * ix.n_periods
-        return range(base + s, base + e + 1)
+        return _slots(self.ix, p)
 
     def _move_in_ledger(self, p: int, old_slots: range) -> None:
         ix, ledger = self.ix, self.ledger
@@ -630,12 +634,7 @@ class _Update:
         return conflicts
 
     def _old_slots(self, p: int) -> range:
-        oix = self.oix
-        s, e = oix.start[p], oix.end[p]
-        if s < 0 or oix.status[p] == CANCELLED:
-            return range(0)
-        base = oix.team[p] * oix.n_periods
-        return range(base + s, base + e + 1)
+        return _slots(self.oix, p)
 
     def _insert(self, conflicts: list[Conflict], c: Conflict) -> None:
         key = c.sort_key

@@ -7,8 +7,10 @@ from the database; tests build them by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 PRIORITY_NAMES = ("P0", "P1", "P2", "P3")
 ACTIVE_STATUSES = ("proposed", "committed", "in_progress")
@@ -178,33 +180,9 @@ def apply_delta(snapshot: PlanSnapshot, delta: PlanDelta) -> PlanSnapshot:
     removed_deps.update(dep_pos[e] for e in delta.removed_dependencies if e in dep_pos)
     _swap_remove(items, removed_items)
     _swap_remove(deps, list(removed_deps))
-    return _upsert(snapshot, delta, items, deps)
-
-
-def _upsert(
-    snapshot: PlanSnapshot, delta: PlanDelta, items: list[Item], deps: list[Dependency]
-) -> PlanSnapshot:
-    """The rows of ``delta`` put into the (already thinned) rows: a known id or
-    pair in place, a new one at the end, in the delta's order."""
-    if delta.items:
-        item_pos = {item.id: k for k, item in enumerate(items)}
-        for item in delta.items:
-            k = item_pos.get(item.id)
-            if k is None:
-                item_pos[item.id] = len(items)
-                items.append(item)
-            else:
-                items[k] = item
-    if delta.dependencies:
-        dep_pos = {(d.dependent_id, d.dependency_id): k for k, d in enumerate(deps)}
-        for dep in delta.dependencies:
-            pair = (dep.dependent_id, dep.dependency_id)
-            k = dep_pos.get(pair)
-            if k is None:
-                dep_pos[pair] = len(deps)
-                deps.append(dep)
-            else:
-                deps[k] = dep
+    # The delta's rows: a known id or pair in place, a new one at the end, in order.
+    _upsert(items, delta.items, _item_id)
+    _upsert(deps, delta.dependencies, _pair)
     return PlanSnapshot(
         periods=snapshot.periods if delta.periods is None else tuple(delta.periods),
         teams=_teams(snapshot.teams, delta),
@@ -218,15 +196,30 @@ def _teams(teams: tuple[Team, ...], delta: PlanDelta) -> tuple[Team, ...]:
     if not (delta.teams or delta.removed_teams):
         return teams
     rows = [t for t in teams if t.id not in delta.removed_teams]
-    where = {t.id: k for k, t in enumerate(rows)}
-    for team in delta.teams:
-        k = where.get(team.id)
-        if k is None:
-            where[team.id] = len(rows)
-            rows.append(team)
-        else:
-            rows[k] = team
+    _upsert(rows, delta.teams, _item_id)
     return tuple(rows)
+
+
+def _item_id(row: Item | Team) -> int:
+    return row.id
+
+
+def _pair(dependency: Dependency) -> tuple[int, int]:
+    return (dependency.dependent_id, dependency.dependency_id)
+
+
+def _upsert(rows: list, new_rows: tuple, key: Callable[[Any], Any]) -> None:
+    """Each of ``new_rows`` in place of the row with its key, or at the end."""
+    if not new_rows:
+        return
+    where = {key(row): k for k, row in enumerate(rows)}
+    for row in new_rows:
+        k = where.get(key(row))
+        if k is None:
+            where[key(row)] = len(rows)
+            rows.append(row)
+        else:
+            rows[k] = row
 
 
 def _decisions(decisions: dict[str, Decision], delta: PlanDelta) -> dict[str, Decision]:

@@ -104,7 +104,7 @@ def _moved_delta(before: Analysis, item: Item, periods: list[Period]) -> PlanDel
     """The move of ``item`` (already made in the session) as a change to the plan
     that ``before`` analysed."""
     index = {period.id: n for n, period in enumerate(periods)}
-    old = next(row for row in before.snapshot.items if row.id == item.id)
+    old = before.item(item.id)
     start = index.get(item.start_period_id) if item.start_period_id is not None else None
     end = index.get(item.end_period_id) if item.end_period_id is not None else None
     moved = replace(old, start=start, end=end, team_id=item.team_id)
