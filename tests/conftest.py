@@ -143,9 +143,19 @@ def db(app):
     """The database, inside a transaction that is rolled back after the test."""
     with _rolled_back(app) as database:
         yield database
-    # the limiter's memory storage would otherwise carry failed logins across tests
+    _forget_rate_limits()
+
+
+def _forget_rate_limits():
+    """The limiter's memory storage would otherwise carry failed logins across
+    tests. Its expiry timer thread reads the same dictionaries without a lock, so
+    it is stopped (or waited for) before they are cleared."""
     from app.extensions import limiter
 
+    timer = getattr(limiter.storage, "timer", None)
+    if timer is not None:
+        timer.cancel()
+        timer.join()
     limiter.reset()
 
 
