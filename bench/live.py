@@ -35,7 +35,7 @@ from app.alignment import (
     analyze,
 )
 from app.alignment.equality import equal_analyses
-from app.alignment.live import live_state
+from app.alignment.live_state import live_state
 
 
 def _moment(text: str) -> datetime:

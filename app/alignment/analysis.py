@@ -25,7 +25,7 @@ from .settings import Settings
 from .snapshot import Item, PlanDelta, PlanSnapshot
 
 if TYPE_CHECKING:
-    from .live import LiveState
+    from .live_state import LiveState
 
 
 class Analysis:

@@ -40,113 +40,20 @@ keys or dependencies, or a reach larger than ``REACH_LIMIT``.
 
 from __future__ import annotations
 
-import contextlib
-from bisect import bisect_left, insort
+from bisect import insort
 from collections import deque
 from math import fsum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .capacity_rules import slot_conflicts
 from .collector import collector_paused
-from .conflict import STATES, Conflict
 from .context import Context
-from .dependency_rules import edge_conflicts
-from .index import CANCELLED, HEALTH_CODE, IN_PROGRESS, STATUS_CODE, PlanIndex
-from .item_rules import item_conflicts
-from .ledger import EPSILON
-from .snapshot import Dependency, Item, PlanDelta, PlanSnapshot, _decisions, _swap_remove, _teams
+from .index import HEALTH_CODE, IN_PROGRESS, STATUS_CODE
+from .live_conflicts import Refiling
+from .live_state import REACH_LIMIT, ROWS_LIMIT, Fallback, _clone, _slots, live_state
+from .snapshot import Item, PlanDelta, PlanSnapshot, _decisions, _swap_remove, _teams
 
 if TYPE_CHECKING:
     from .analysis import Analysis
-
-ROWS_LIMIT = 300
-REACH_LIMIT = 20_000
-
-EDGE_TYPES = frozenset(
-    {
-        "schedule_violation",
-        "same_period_risk",
-        "unscheduled_dependency",
-        "cancelled_dependency",
-        "uncommitted_dependency",
-    }
-)
-# Edge conflicts whose suggestions read the free capacity of the dependency's team.
-ROOM_TYPES = frozenset({"schedule_violation", "same_period_risk", "unscheduled_dependency"})
-ITEM_TYPES = frozenset({"priority_inversion", "at_risk_dependency", "stale_status", "unestimated"})
-SLOT_TYPES = frozenset({"over_capacity", "platform_contention"})
-
-
-class Fallback(Exception):
-    """The edit is not one the live analysis redoes in part: analyse in full."""
-
-
-def _sort_key(conflict: Conflict) -> tuple[int, str, str, str]:
-    return conflict.sort_key
-
-
-class LiveState:
-    """What the live analysis keeps beside an analysis to find what an edit
-    touches: every dependency by pair, every item's dependencies and dependents
-    (active or not), the dependencies each item needs by its start, the
-    conflicts by the edge, item or cell that makes them, and the items in a
-    cycle. Copied on write like the rest."""
-
-    def __init__(self, analysis: Analysis) -> None:
-        ctx = analysis._ctx
-        ix = ctx.ix
-        deps = ix.snapshot.dependencies
-        pos = ix.pos
-        self.deps: tuple[Dependency, ...] | list[Dependency] = deps
-        self.dep_pos: dict[tuple[int, int], int] = {
-            (d.dependent_id, d.dependency_id): k for k, d in enumerate(deps)
-        }
-        self.clean = len(self.dep_pos) == len(deps) and len(set(ix.keys)) == ix.n
-        out: list[list[int]] = [[] for _ in range(ix.n)]
-        inn: list[list[int]] = [[] for _ in range(ix.n)]
-        for dep in deps:
-            d, b = pos[dep.dependent_id], pos[dep.dependency_id]
-            out[d].append(b)
-            inn[b].append(d)
-        self.out = out
-        self.inn = inn
-        needs: list[list[int]] = [[] for _ in range(ix.n)]
-        for d, b, explicit in zip(ix.src, ix.dst, ix.needed_by, strict=True):
-            if explicit is None:
-                needs[d].append(b)
-        self.start_needs = needs
-        self.in_cycle: set[int] = {i for members in ctx.priorities.cycles for i in members}
-        self.by_edge: dict[tuple[int, int], list[Conflict]] = {}
-        self.by_item: dict[int, list[Conflict]] = {}
-        self.by_slot: dict[int, list[Conflict]] = {}
-        self.by_fp: dict[str, Conflict] = {}
-        self.room: dict[int, set[tuple[int, int]]] = {}
-        for conflict in analysis.conflicts:
-            self.register(ix, conflict)
-
-    def register(self, ix: PlanIndex, c: Conflict) -> None:
-        """File a conflict under what makes it (the caller has copied the maps)."""
-        self.by_fp[c.fingerprint] = c
-        kind = c.type
-        if kind in EDGE_TYPES:
-            pair = (ix.pos[c._item_ids[0]], ix.pos[c._item_ids[1]])
-            self.by_edge.setdefault(pair, []).append(c)
-            if kind in ROOM_TYPES:
-                self.room.setdefault(ix.team[pair[1]], set()).add(pair)
-        elif kind in ITEM_TYPES:
-            self.by_item.setdefault(ix.pos[c.primary_id], []).append(c)
-        elif kind in SLOT_TYPES:
-            slot = ix.team_pos[c._team_ids[0]] * ix.n_periods + c.period_index
-            self.by_slot.setdefault(slot, []).append(c)
-
-
-def live_state(analysis: Analysis) -> LiveState:
-    """The analysis's live state, made on first use (linear in the plan) and kept."""
-    state = analysis._live
-    if state is None:
-        with collector_paused():
-            state = analysis._live = LiveState(analysis)
-    return state
 
 
 def updated(analysis: Analysis, delta: PlanDelta) -> Analysis:
@@ -173,51 +80,11 @@ def _span(item: Item) -> tuple[int, int]:
     return s, e
 
 
-def _slots(ix: PlanIndex, p: int) -> range:
-    """The ledger cells (team x period) that item ``p`` counts in, as ``ix`` has it."""
-    s, e = ix.start[p], ix.end[p]
-    if s < 0 or ix.status[p] == CANCELLED:
-        return range(0)
-    base = ix.team[p] * ix.n_periods
-    return range(base + s, base + e + 1)
-
-
-def _clone(obj: Any) -> Any:
-    """A shallow copy of an object, ``__slots__`` (set ones) or ``__dict__``."""
-    new = object.__new__(type(obj))
-    if hasattr(obj, "__dict__"):
-        new.__dict__.update(obj.__dict__)
-    else:
-        for name in type(obj).__slots__:
-            with contextlib.suppress(AttributeError):
-                setattr(new, name, getattr(obj, name))
-    return new
-
-
-class _Update:
+class _Update(Refiling):
     def __init__(self, old: Analysis, delta: PlanDelta) -> None:
         self.old = old
         self.delta = delta
         self.copied: set[tuple] = set()
-
-    # -- copy on write -------------------------------------------------------------
-
-    def w(self, obj: Any, name: str) -> Any:
-        key = (id(obj), name)
-        if key not in self.copied:
-            value = getattr(obj, name)
-            setattr(obj, name, value.copy() if isinstance(value, dict | set) else list(value))
-            self.copied.add(key)
-        return getattr(obj, name)
-
-    def wi(self, obj: Any, name: str, k: Any) -> Any:
-        outer = self.w(obj, name)
-        key = (id(obj), name, k)
-        if key not in self.copied:
-            inner = outer.get(k) if isinstance(outer, dict) else outer[k]
-            outer[k] = [] if inner is None else inner.copy()
-            self.copied.add(key)
-        return outer[k]
 
     # -- the update ----------------------------------------------------------------
 
@@ -238,11 +105,11 @@ class _Update:
         self.ledger = ledger = _clone(octx.ledger)
         self.st = st = _clone(state)
         pr.ix = ix
-        pr._blast, pr._reach, pr._ranks, pr._counts = {}, {}, None, None
         ledger.ix, ledger.priorities = ix, pr
         self.A: set[tuple[int, int]] = set()
         self.T: set[int] = set()
         self.X: set[int] = set()
+        self.P: set[int] = set()
         self.team_changed = False
         self.needs_touched: set[int] = set()
 
@@ -251,6 +118,7 @@ class _Update:
         self._teams()
         self._cycles()
         E, N = self._priorities()
+        pr.carry_radii(octx.priorities, self._stale_radii(), bool(self.A), not self.P)
         for slot in self.T:
             self._demand(slot)
 
@@ -377,6 +245,7 @@ class _Update:
                 self.team_changed = True
             if row.priority != ix.prio[p]:
                 self.w(ix, "prio")[p] = row.priority
+                self.P.add(p)
             if health != ix.health[p]:
                 self.w(ix, "health")[p] = health
             if row.estimate != ix.estimate[p]:
@@ -536,177 +405,22 @@ class _Update:
                     push(x)
         return E, N
 
-    # -- conflicts -----------------------------------------------------------------
-
-    def _conflicts(self, E: set[int], N: set[int]) -> list[Conflict]:
-        ix, ctx, st, ledger = self.ix, self.ctx, self.st, self.ledger
-        adj, radj, oradj = ix.adj, ix.radj, self.oix.radj
-        X, A, T = self.X, self.A, self.T
-        n_periods = ix.n_periods
-
-        # Edges.
-        edges: set[tuple[int, int]] = set(A)
-        # The move suggestion of an edge reads every dependency of its dependent.
-        heads = set(X) | E | {u for u, _ in A}
-        for x in X:
-            heads.update(radj[x])
-            heads.update(oradj[x])
-        for d in heads:
-            for b in adj[d]:
-                edges.add((d, b))
-        for slot in T:
-            edges.update(st.room.get(slot // n_periods, ()))
-
-        # Items: everything the changed items and edges reach along the needs.
-        reach = set(X) | E
-        reach.update(v for _, v in A)
-        frontier = list(reach)
-        for u in frontier:
-            for v in adj[u]:
-                if v not in reach:
-                    reach.add(v)
-                    frontier.append(v)
-            if len(reach) > REACH_LIMIT:
-                raise Fallback
-        if not reach.isdisjoint(st.in_cycle):
-            raise Fallback
-        for slot in T:
-            period = slot % n_periods
-            reach.update(i for i in ledger._cells[slot] if ix.start[i] == period)
-
-        # Cells.
-        slots = set(T)
-        for v in X | E | N:
-            slots.update(self._slots(v))
-        for x in X:
-            slots.update(self._old_slots(x))
-        for slot in T:
-            team, period = divmod(slot, n_periods)
-            slots.update(range(team * n_periods, team * n_periods + period))
-
-        removed: list[Conflict] = []
-        found: list[Conflict] = []
-        by_edge = self.w(st, "by_edge")
-        by_item = self.w(st, "by_item")
-        by_slot = self.w(st, "by_slot")
-        room = self.w(st, "room")
-        ids, deps, dep_pos = ix.ids, st.deps, st.dep_pos
-        for pair in edges:
-            gone = by_edge.pop(pair, None)
-            if gone:
-                removed.extend(gone)
-                team = self.oix.team[pair[1]]
-                if any(c.type in ROOM_TYPES for c in gone) and pair in room.get(team, ()):
-                    kept = set(room[team])
-                    kept.discard(pair)
-                    room[team] = kept
-            d, b = pair
-            if b in adj[d]:
-                dep = deps[dep_pos[(ids[d], ids[b])]]
-                edge_conflicts(ctx, d, b, dep.needed_by, dep.commitment, found.append)
-        for i in reach:
-            gone = by_item.pop(i, None)
-            if gone:
-                removed.extend(gone)
-            item_conflicts(ctx, i, found)
-        for slot in slots:
-            gone = by_slot.pop(slot, None)
-            if gone:
-                removed.extend(gone)
-            capacity = ledger.capacity[slot]
-            if capacity is not None and ledger.demand[slot] > capacity + EPSILON:
-                slot_conflicts(ctx, slot, found)
-
-        by_fp = self.w(st, "by_fp")
-        for c in removed:
-            if by_fp.get(c.fingerprint) is c:
-                del by_fp[c.fingerprint]
-        conflicts = list(self.old.conflicts)
-        for c in removed:
-            k = bisect_left(conflicts, c.sort_key, key=_sort_key)
-            if k >= len(conflicts) or conflicts[k] is not c:
-                raise Fallback
-            del conflicts[k]
-        self._decide(conflicts, found, by_fp)
-        for c in found:
-            self._insert(conflicts, c)
-            self._file(c)
-        return conflicts
-
-    def _old_slots(self, p: int) -> range:
-        return _slots(self.oix, p)
-
-    def _insert(self, conflicts: list[Conflict], c: Conflict) -> None:
-        key = c.sort_key
-        k = bisect_left(conflicts, key, key=_sort_key)
-        if k < len(conflicts) and conflicts[k].fingerprint == c.fingerprint:
-            raise Fallback  # two conflicts with one identity: leave it to analyze
-        conflicts.insert(k, c)
-
-    def _file(self, c: Conflict) -> None:
-        st, ix = self.st, self.ix
-        if c.fingerprint in st.by_fp:
-            raise Fallback
-        st.by_fp[c.fingerprint] = c
-        kind = c.type
-        if kind in EDGE_TYPES:
-            pair = (ix.pos[c._item_ids[0]], ix.pos[c._item_ids[1]])
-            self.wi(st, "by_edge", pair).append(c)
-            if kind in ROOM_TYPES:
-                team = ix.team[pair[1]]
-                kept = set(st.room.get(team, ()))
-                kept.add(pair)
-                st.room[team] = kept
-        elif kind in ITEM_TYPES:
-            self.wi(st, "by_item", ix.pos[c.primary_id]).append(c)
-        elif kind in SLOT_TYPES:
-            slot = ix.team_pos[c._team_ids[0]] * ix.n_periods + c.period_index
-            self.wi(st, "by_slot", slot).append(c)
-
-    def _decide(
-        self, conflicts: list[Conflict], found: list[Conflict], by_fp: dict[str, Conflict]
-    ) -> None:
-        """A changed decision changes the state of the kept conflict it names."""
-        delta = self.delta
-        changed = {d.fingerprint for d in delta.decisions} | set(delta.removed_decisions)
-        if not changed:
-            return
-        decisions = self.ix.snapshot.decisions
-        for fingerprint in changed:
-            c = by_fp.get(fingerprint)
-            if c is None:
-                continue
-            decision = decisions.get(fingerprint)
-            state = decision.state if decision is not None and decision.state in STATES else "open"
-            if state == c.state and decision == c.decision:
-                continue
-            k = bisect_left(conflicts, c.sort_key, key=_sort_key)
-            if k >= len(conflicts) or conflicts[k] is not c:
-                raise Fallback
-            del conflicts[k]
-            self._unfile(c)
-            copy = _clone(c)
-            copy.state = state
-            copy.decision = decision
-            found.append(copy)
-
-    def _unfile(self, c: Conflict) -> None:
-        st, ix = self.st, self.ix
-        del st.by_fp[c.fingerprint]
-        kind = c.type
-        if kind in EDGE_TYPES:
-            key: Any = (ix.pos[c._item_ids[0]], ix.pos[c._item_ids[1]])
-            self._drop(st, "by_edge", key, c)
-            if kind in ROOM_TYPES:
-                kept = set(st.room.get(ix.team[key[1]], ()))
-                kept.discard(key)
-                st.room[ix.team[key[1]]] = kept
-        elif kind in ITEM_TYPES:
-            self._drop(st, "by_item", ix.pos[c.primary_id], c)
-        elif kind in SLOT_TYPES:
-            slot = ix.team_pos[c._team_ids[0]] * ix.n_periods + c.period_index
-            self._drop(st, "by_slot", slot, c)
-
-    def _drop(self, st: LiveState, name: str, key: Any, c: Conflict) -> None:
-        filed = self.wi(st, name, key)
-        filed[:] = [x for x in filed if x is not c]
+    def _stale_radii(self) -> set[int] | None:
+        """The items whose blast radius the edit may have changed: a radius holds
+        the items that need its owner, so an item whose own priority changed, or
+        that gained or lost a needer, is in the radii of itself and everything it
+        needs, before the edit and after. None past ``REACH_LIMIT`` items."""
+        sources = self.P | {b for _, b in self.A}
+        stale = set(sources)
+        for adj in (self.oix.adj, self.ix.adj):
+            frontier = list(sources)
+            seen = set(sources)
+            for u in frontier:
+                for v in adj[u]:
+                    if v not in seen:
+                        seen.add(v)
+                        frontier.append(v)
+                if len(seen) > REACH_LIMIT:
+                    return None
+            stale |= seen
+        return stale

@@ -29,8 +29,8 @@ class Priorities:
         self._blast: dict[int, list[int]] = {}
         self._reach: dict[tuple[int, ...], set[int]] = {}
         self._ranks: list[int] | None = None
-        # The last radius_counts asked for (a dashboard asks the same each time).
-        self._counts: tuple[frozenset[int], dict[int, tuple[int, int, int, int]]] | None = None
+        # Radius counts found so far (a dashboard asks the same each time).
+        self._counts: dict[int, tuple[int, int, int, int]] = {}
         self.effective, self.distance = self._effective()
         self.needs, self.cycles = self._needs()
 
@@ -179,12 +179,27 @@ class Priorities:
         needs the wanted items, in topological order, carries a bit set of the
         needers down each edge, so that radii that overlap share the work; items
         in or below a loop (imported plans only) are counted by their own search."""
-        targets = frozenset(wanted)
-        if self._counts is not None and self._counts[0] == targets:
-            return dict(self._counts[1])
-        counts = self._radius_counts(targets)
-        self._counts = (targets, counts)
-        return dict(counts)
+        known = self._counts
+        targets = set(wanted)
+        missing = frozenset(v for v in targets if v not in known)
+        if missing:
+            known.update(self._radius_counts(missing))
+        return {v: known[v] for v in targets}
+
+    def carry_radii(
+        self, old: Priorities, stale: set[int] | None, graph_changed: bool, ranked: bool
+    ) -> None:
+        """Keep what ``old`` found of blast radii and their counts for the items
+        outside ``stale`` (every item whose radius an edit may have changed: None
+        when that is not known), after an edit that left the keys alone; its ranks
+        too when no own priority changed (``ranked``)."""
+        if stale is None:
+            self._blast, self._counts = {}, {}
+        else:
+            self._blast = {v: r for v, r in old._blast.items() if v not in stale}
+            self._counts = {v: c for v, c in old._counts.items() if v not in stale}
+        self._reach = {} if graph_changed else dict(old._reach)
+        self._ranks = old._ranks if ranked else None
 
     def _radius_counts(self, targets: frozenset[int]) -> dict[int, tuple[int, int, int, int]]:
         ix = self.ix

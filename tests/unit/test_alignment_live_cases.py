@@ -87,3 +87,51 @@ def test_radius_counts_asked_again_after_an_edit_are_of_the_edited_plan():
     live = before.updated(delta)
     assert live.blast_radius_counts([pay1]) == {pay1: (1, 1, 0, 0)}
     assert before.blast_radius_counts([pay1]) == {pay1: (1, 0, 0, 0)}
+
+
+def _radii_plan():
+    b = PlanBuilder()
+    b.item("CHK-1", "chk", priority=2, start=1)
+    b.item("CHK-2", "chk", priority=3, start=1)
+    b.item("PAY-1", "pay", priority=3, start=0)
+    b.item("INFRA-1", "infra", priority=3, start=0)
+    b.item("DATA-1", "data", priority=3, start=0)
+    b.need("CHK-1", "PAY-1")
+    b.need("PAY-1", "INFRA-1")
+    b.need("CHK-2", "DATA-1")
+    return b
+
+
+def check_live_after_reading(snapshot, delta):
+    """As ``check_live``, with every blast radius and its counts read before the
+    edit, so that the live analysis starts from what it may carry forward."""
+    before = analyze(snapshot, NOW)
+    observe(before)
+    live = before.updated(delta)
+    assert equal_analyses(live, analyze(snapshot.apply(delta), NOW)) == []
+    return live
+
+
+def test_a_priority_change_recounts_the_radii_of_what_the_item_needs():
+    b = _radii_plan()
+    urgent = dataclasses.replace(b.items["CHK-1"], priority=0)
+    live = check_live_after_reading(b.build(), PlanDelta(items=(urgent,)))
+    pay, infra = b.items["PAY-1"].id, b.items["INFRA-1"].id
+    assert live.blast_radius_counts([pay, infra]) == {pay: (1, 0, 0, 0), infra: (1, 0, 0, 1)}
+
+
+def test_a_new_need_recounts_the_radii_below_it_and_keeps_the_others():
+    b = _radii_plan()
+    snapshot = b.build()
+    need = dataclasses.replace(snapshot.dependencies[0], dependent_id=b.items["CHK-2"].id)
+    live = check_live_after_reading(snapshot, PlanDelta(dependencies=(need,)))
+    data, infra = b.items["DATA-1"].id, b.items["INFRA-1"].id
+    assert live.blast_radius_counts([data, infra]) == {data: (0, 0, 0, 1), infra: (0, 0, 1, 2)}
+
+
+def test_finishing_an_item_takes_it_out_of_the_radii_below_it():
+    b = _radii_plan()
+    done = dataclasses.replace(b.items["PAY-1"], status="done")
+    live = check_live_after_reading(b.build(), PlanDelta(items=(done,)))
+    infra = b.items["INFRA-1"].id
+    assert live.blast_radius_counts([infra]) == {infra: (0, 0, 0, 0)}
