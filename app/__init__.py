@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template
 from werkzeug.exceptions import HTTPException
 
 import config as config_module
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.guards import guard_requests
 from app.transaction import App
+from app.web import wants_json
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -84,6 +85,6 @@ def _register_request_hooks(app: App) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         db.session.rollback()
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        if wants_json():
             return jsonify(error=exc.name, message=exc.description), exc.code
         return render_template("error.html", error=exc), exc.code

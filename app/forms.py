@@ -22,6 +22,8 @@ from flask import request
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import BooleanField, SelectMultipleField
 
+from app.errors import Refused
+
 NUL_MESSAGE = "Contains a NUL character, which cannot be saved: remove it."
 INT_MESSAGE = "This number is too large."
 FLOAT_MESSAGE = "Enter a finite number."
@@ -37,11 +39,12 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def refused(form, error) -> None:
-    """Show a refusal (an error with a ``field``) next to the field it concerns,
+def refused(form, error: Refused, default: str | None = None) -> None:
+    """Show a refusal next to the field it concerns (else next to ``default``),
     or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error))
+    name = error.field if error.field and error.field in form else default
+    if name:
+        form[name].errors.append(str(error))
     else:
         form.form_errors.append(str(error))
 

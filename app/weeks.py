@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from app.errors import Refused
+
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
-class WeekError(ValueError):
+class WeekError(Refused):
     """A week that cannot be asked for; the message is for the user."""
 
 

@@ -21,6 +21,7 @@ from wtforms.validators import (
 )
 
 from app.admin.operations import FIRST_YEAR, LAST_YEAR
+from app.fields import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PERIOD_NAME_MAX, PERSON_WEEKS_MAX
 from app.forms import FlaskForm, strip
 
 ROLE_CHOICES = [
@@ -37,28 +38,28 @@ def _slug(value):
 
 
 class _UserFields(FlaskForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=NAME_MAX)])
     role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
     teams = SelectMultipleField("Teams", coerce=int)
 
 
 class NewUserForm(_UserFields):
     email = EmailField(
-        "E-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "E-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)]
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
 class EditUserForm(_UserFields):
-    password = PasswordField("New password", validators=[Optional(), Length(max=200)])
+    password = PasswordField("New password", validators=[Optional(), Length(max=PASSWORD_MAX)])
 
 
 class _TeamFields(FlaskForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=NAME_MAX)])
     kind = SelectField("Kind", choices=KIND_CHOICES, validators=[DataRequired()])
     default_capacity = FloatField(
         "Default capacity (person-weeks per period)",
-        validators=[Optional(), NumberRange(min=0, max=100_000)],
+        validators=[Optional(), NumberRange(min=0, max=PERSON_WEEKS_MAX)],
     )
 
 
@@ -71,7 +72,9 @@ class EditTeamForm(_TeamFields):
 
 
 class PeriodForm(FlaskForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=40)])
+    name = StringField(
+        "Name", filters=[strip], validators=[DataRequired(), Length(max=PERIOD_NAME_MAX)]
+    )
     start_date = DateField("Start", validators=[InputRequired()])
     end_date = DateField("End", validators=[InputRequired()])
 

@@ -7,7 +7,6 @@ before changing anything.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -17,21 +16,25 @@ from sqlalchemy import func, select
 from app.alignment import TEAM_KINDS
 from app.auth.operations import end_all_sessions
 from app.auth.passwords import password_problem
+from app.errors import Refused
 from app.extensions import db
+from app.fields import (
+    NAME_MAX,
+    PERSON_WEEKS_MAX,
+    SLUG_HINT,
+    SLUG_PATTERN,
+    is_person_weeks,
+    too_long,
+)
 from app.models import ROLES, Period, Team, TeamMembership, User
 
-SLUG_PATTERN = re.compile(r"[a-z0-9-]{2,20}")
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 QUARTERS = (((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31)))
 
 
-class AdminError(ValueError):
+class AdminError(Refused):
     """A change that the rules refuse. The message is for the user; `field` names the
     form field it concerns, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _check_name(name: str, what: str, longest: int) -> None:
@@ -61,8 +64,8 @@ def teams_by_slug(slugs: Iterable[str]) -> list[Team]:
 
 
 def _check_person(name: str, role: str, teams: list[Team]) -> None:
-    if len(name.strip()) > 120:
-        raise AdminError("A name has at most 120 characters.", "name")
+    if len(name.strip()) > NAME_MAX:
+        raise AdminError(too_long("name", NAME_MAX), "name")
     if role not in ROLES:
         raise AdminError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.", "role")
     if role == "contributor" and not teams:
@@ -153,16 +156,19 @@ def set_user_active(user: User, active: bool, *, actor: User | None) -> None:
 
 
 def _check_team(name: str, kind: str, default_capacity: float | None) -> None:
-    _check_name(name, "team", 120)
+    _check_name(name, "team", NAME_MAX)
     if kind not in TEAM_KINDS:
         raise AdminError(f"Unknown kind {kind!r}: choose platform or product.", "kind")
-    if default_capacity is not None and not default_capacity >= 0:
-        raise AdminError("Capacity is zero or more person-weeks, or empty.", "default_capacity")
+    if not is_person_weeks(default_capacity):
+        raise AdminError(
+            f"Capacity is a number of person-weeks from 0 to {PERSON_WEEKS_MAX:,}, or empty.",
+            "default_capacity",
+        )
 
 
 def create_team(*, slug: str, name: str, kind: str, default_capacity: float | None) -> Team:
     if not SLUG_PATTERN.fullmatch(slug):
-        raise AdminError("A slug is 2 to 20 lowercase letters, digits or hyphens.", "slug")
+        raise AdminError(f"A slug is {SLUG_HINT}.", "slug")
     _check_team(name, kind, default_capacity)
     if db.session.scalar(select(Team.id).where(Team.slug == slug)) is not None:
         raise AdminError(f"The slug {slug!r} is already taken.", "slug")

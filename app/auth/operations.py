@@ -18,6 +18,7 @@ from sqlalchemy import delete, or_, select, update
 
 from app.auth.passwords import WeakPassword
 from app.clock import utcnow
+from app.errors import Refused
 from app.extensions import db
 from app.models import User, UserSession
 
@@ -26,13 +27,9 @@ DEFAULT_LIFETIME = timedelta(days=365)
 LONGEST_TOKEN = 100
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """A change to one's own account that the rules refuse; `field` names the form
     field it concerns, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _digest(token: str) -> str:

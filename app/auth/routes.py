@@ -1,6 +1,5 @@
 import hashlib
 from functools import cache
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -14,6 +13,7 @@ from app.auth.operations import AccountError
 from app.extensions import db, limiter, login_manager
 from app.forms import refused
 from app.models import User
+from app.web import local_url
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -64,14 +64,6 @@ def _account_key() -> str:
     return "account:" + _submitted_email()
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
-
-
 def _sign_in(user: User, remember: bool) -> None:
     """Start a session of `user` in this browser (see app.auth.operations)."""
     operations.start_session(user)
@@ -100,7 +92,7 @@ def login():
         password_ok = (user or _nobody()).check_password(form.password.data)
         if user is not None and user.active and password_ok:
             _sign_in(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_url(request.args.get("next")) or url_for("main.home"))
         flash("That e-mail and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
     status = 400 if request.method == "POST" else 200

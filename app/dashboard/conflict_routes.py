@@ -3,8 +3,6 @@ decisions about a conflict: acknowledge it, accept its risk, or withdraw that.""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -16,16 +14,10 @@ from app.dashboard.forms import ConflictFilterForm, DecisionForm, WithdrawForm
 from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.listing import page_of, to_csv
 from app.dashboard.operations import ConflictGone, DecisionError
+from app.forms import refused
 from app.permissions import require
 from app.plan_store import analyze_plan
-
-
-def _local(target: str | None) -> str | None:
-    """``target`` when it is a path on this site, else None."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
+from app.web import local_url
 
 
 def _list_url() -> str:
@@ -91,7 +83,7 @@ def _conflict_page(conflict: Conflict, analysis: Analysis, form, status: int = 2
             conflict=conflict,
             form=form,
             withdraw_form=WithdrawForm(next=form.next.data),
-            back=_local(form.next.data) or url_for(".conflicts"),
+            back=local_url(form.next.data) or url_for(".conflicts"),
             team_names=_team_names(analysis),
         ),
         status,
@@ -105,7 +97,7 @@ def conflict(fingerprint: str):
     analysis = analyze_plan()
     found = _current(fingerprint, analysis)
     form = DecisionForm(
-        next=_local(request.args.get("next")),
+        next=local_url(request.args.get("next")),
         state=found.state if found.state != "open" else "acknowledged",
         note=found.decision.note if found.decision else None,
     )
@@ -125,7 +117,7 @@ def decide(fingerprint: str):
                 fingerprint, form.state.data, form.note.data, actor=current_user, analysis=analysis
             )
         except DecisionError as error:
-            form[error.field or "note"].errors.append(str(error))
+            refused(form, error, "note")
         else:
             if form.state.data == "accepted":
                 flash(
@@ -137,7 +129,7 @@ def decide(fingerprint: str):
                     f"Acknowledged {_describe(found)}: it still counts as open until resolved.",
                     "success",
                 )
-            return redirect(_local(form.next.data) or url_for(".conflicts"))
+            return redirect(local_url(form.next.data) or url_for(".conflicts"))
     return _conflict_page(found, analysis, form, 400)
 
 
@@ -152,4 +144,4 @@ def withdraw(fingerprint: str):
         abort(404, description="No decision has this fingerprint.")
     what = "acknowledgement" if decision.state == "acknowledged" else "accepted risk"
     flash(f"Withdrew the {what}: the conflict counts as open again.", "success")
-    return redirect(_local(form.next.data) or url_for(".conflicts"))
+    return redirect(local_url(form.next.data) or url_for(".conflicts"))

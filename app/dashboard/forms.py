@@ -20,7 +20,7 @@ from wtforms.validators import (
 
 from app.alignment import CONFLICT_TYPES, SEVERITIES
 from app.dashboard.labels import TYPE_LABELS
-from app.dashboard.operations import NOTE_LENGTH
+from app.fields import NOTE_MAX
 from app.forms import FlaskForm, Form, strip
 
 STATE_FILTERS = (
@@ -109,7 +109,7 @@ class DecisionForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(message="Say why in a note: it is what others will read."),
-            Length(max=NOTE_LENGTH),
+            Length(max=NOTE_MAX),
         ],
     )
     next = HiddenField()

@@ -9,21 +9,18 @@ from sqlalchemy.exc import IntegrityError
 
 from app.alignment import Analysis, Conflict
 from app.clock import utcnow
+from app.errors import Refused
 from app.extensions import db
+from app.fields import NOTE_MAX, too_long
 from app.models import ConflictDecision, User
 from app.plan_store import analyze_plan
 
 DECISION_STATES = ("acknowledged", "accepted")
-NOTE_LENGTH = 2000
 
 
-class DecisionError(ValueError):
+class DecisionError(Refused):
     """A decision the rules refuse; the message is for the user, `field` names the
     form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class ConflictGone(LookupError):
@@ -45,8 +42,8 @@ def check_decision(state: str, note: str) -> str:
     note = (note or "").strip()
     if not note:
         raise DecisionError("Say why in a note: it is what others will read.", "note")
-    if len(note) > NOTE_LENGTH:
-        raise DecisionError(f"A note has at most {NOTE_LENGTH} characters.", "note")
+    if len(note) > NOTE_MAX:
+        raise DecisionError(too_long("note", NOTE_MAX), "note")
     return note
 
 

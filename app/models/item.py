@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.alignment import ACTIVE_STATUSES, COMMITMENTS, HEALTHS, PRIORITY_NAMES, STATUSES
 from app.clock import utcnow
 from app.extensions import db
+from app.fields import KEY_MAX, OWNER_MAX, TITLE_MAX
 from app.models.period import Period
 from app.models.team import Team
 
@@ -39,9 +40,9 @@ class Item(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), unique=True)
+    key: Mapped[str] = mapped_column(String(KEY_MAX), unique=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     priority: Mapped[int] = mapped_column(SmallInteger, index=True)
     start_period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id"), index=True)
@@ -49,7 +50,7 @@ class Item(db.Model):
     estimate: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(12), index=True, default="proposed")
     health: Mapped[str] = mapped_column(String(10), index=True, default="on_track")
-    owner: Mapped[str | None] = mapped_column(String(120))
+    owner: Mapped[str | None] = mapped_column(String(OWNER_MAX))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)

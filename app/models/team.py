@@ -11,6 +11,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.fields import NAME_MAX, SLUG_MAX
 from app.models.period import Period
 
 
@@ -23,8 +24,8 @@ class Team(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     kind: Mapped[str] = mapped_column(String(10), index=True)
     default_capacity: Mapped[float | None] = mapped_column(Float)
     # The highest item number handed out for this team; keys are never reused.

@@ -12,13 +12,27 @@ its health and status, as a weekly update does.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from app.alignment import COMMITMENTS, HEALTHS, PRIORITY_NAMES, STATUSES, TEAM_KINDS
 from app.clock import utcnow
+from app.fields import (
+    DESCRIPTION_MAX,
+    EMAIL_MAX,
+    KEY_HINT,
+    KEY_MAX,
+    KEY_PATTERN,
+    NAME_MAX,
+    OWNER_MAX,
+    PERIOD_NAME_MAX,
+    PERSON_WEEKS_MAX,
+    SLUG_HINT,
+    SLUG_MAX,
+    SLUG_PATTERN,
+    TITLE_MAX,
+)
 from app.plan_io.fields import INVALID, Record, json_type, quoted
 from app.plan_io.problems import PlanError, Problem
 from app.weeks import iso_week
@@ -50,21 +64,6 @@ DEPENDENCY_KEYS = ("dependent", "dependency", "needed_by", "commitment")
 DEPENDENCY_REQUIRED = ("dependent", "dependency")
 UPDATE_KEYS = ("item", "week", "health", "status", "progress", "note", "author", "at")
 UPDATE_REQUIRED = ("item", "at", "health")
-
-# The widths of the model columns these values are stored in.
-PERIOD_NAME_MAX = 40
-SLUG_MAX = 20
-TEAM_NAME_MAX = 120
-KEY_MAX = 32
-TITLE_MAX = 200
-OWNER_MAX = 120
-AUTHOR_MAX = 254
-PERSON_WEEKS_MAX = 100_000  # estimates and capacities, as the item and capacity forms allow
-
-SLUG_PATTERN = re.compile(r"[a-z0-9-]{2,20}")  # as app.admin.operations.SLUG_PATTERN
-KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_SLUG_HINT = "2 to 20 lowercase letters, digits or hyphens"
-_KEY_HINT = "letters, digits, '-', '_' and '.' only, starting with a letter or digit"
 
 
 @dataclass
@@ -183,9 +182,7 @@ class _Validator:
             r = Record.open(entry, path, self.problems, allowed=TEAM_KEYS, required=TEAM_REQUIRED)
             if r is None:
                 continue
-            slug = r.text(
-                "slug", max_length=SLUG_MAX, pattern=SLUG_PATTERN, pattern_hint=_SLUG_HINT
-            )
+            slug = r.text("slug", max_length=SLUG_MAX, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)
             if slug is not INVALID:
                 if slug in first_index:
                     r.problem(
@@ -198,7 +195,7 @@ class _Validator:
             self.plan.teams.append(
                 {
                     "slug": slug,
-                    "name": r.text("name", max_length=TEAM_NAME_MAX),
+                    "name": r.text("name", max_length=NAME_MAX),
                     "kind": r.choice("kind", TEAM_KINDS),
                     "default_capacity": default,
                     "capacities": overrides,
@@ -229,7 +226,7 @@ class _Validator:
             r = Record.open(entry, path, self.problems, allowed=ITEM_KEYS, required=ITEM_REQUIRED)
             if r is None:
                 continue
-            key = r.text("key", max_length=KEY_MAX, pattern=KEY_PATTERN, pattern_hint=_KEY_HINT)
+            key = r.text("key", max_length=KEY_MAX, pattern=KEY_PATTERN, pattern_hint=KEY_HINT)
             team = r.text("team", max_length=SLUG_MAX)
             if team and team not in self.team_slugs:
                 r.problem("team", f"unknown team {quoted(team)}")
@@ -259,7 +256,9 @@ class _Validator:
                     "key": key,
                     "team": team,
                     "title": r.text("title", max_length=TITLE_MAX),
-                    "description": r.text("description", default="", blank=True),
+                    "description": r.text(
+                        "description", max_length=DESCRIPTION_MAX, default="", blank=True
+                    ),
                     "priority": PRIORITY_NAMES.index(priority) if priority else INVALID,
                     "start": start,
                     "end": end,
@@ -332,7 +331,7 @@ class _Validator:
                     "status": status,
                     "progress": r.integer("progress", 0, 100, default=None, nullable=True),
                     "note": r.text("note", default="", blank=True),
-                    "author": r.text("author", max_length=AUTHOR_MAX, default=None, nullable=True),
+                    "author": r.text("author", max_length=EMAIL_MAX, default=None, nullable=True),
                     "at": at,
                 }
             )

@@ -19,7 +19,6 @@ which one was first.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,12 +32,12 @@ from app.alignment.diff import TEAM_PERIOD_TYPES, ConflictChanges, compare
 from app.alignment.text import plural, pw
 from app.audit import record
 from app.extensions import db
+from app.fields import PERSON_WEEKS_MAX, is_person_weeks
 from app.models import AuditEvent, Period, Team, TeamCapacity
 from app.plan_store import Change, analyze_plan, bump_revision
 from app.planning.operations import PlanningError
 
 Cell = tuple[int, int | None]
-MAX_CAPACITY = 100_000
 
 
 class CellState(NamedTuple):
@@ -120,9 +119,10 @@ def _shown(value: float | None) -> str:
 
 
 def _check(value: float | None, name: str) -> None:
-    if value is not None and not (math.isfinite(value) and 0 <= value <= MAX_CAPACITY):
+    if not is_person_weeks(value):
         raise PlanningError(
-            f"{name}: capacity is a number of person-weeks from 0 to {MAX_CAPACITY:,}, or empty."
+            f"{name}: capacity is a number of person-weeks "
+            f"from 0 to {PERSON_WEEKS_MAX:,}, or empty."
         )
 
 

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from app.alignment import HEALTHS, PRIORITY_NAMES, STATUSES
+from app.fields import DESCRIPTION_MAX, NOTE_MAX, OWNER_MAX, PERSON_WEEKS_MAX, TITLE_MAX
 from app.forms import INT_LIMIT, FlaskForm, strip
 
 PRIORITY_CHOICES = [
@@ -55,19 +56,21 @@ def _version_field():
 
 
 class _ItemFields(FlaskForm):
-    title = StringField("Title", filters=[strip], validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        "Title", filters=[strip], validators=[DataRequired(), Length(max=TITLE_MAX)]
+    )
     description = TextAreaField(
-        "Description", filters=[strip], validators=[Optional(), Length(max=20_000)]
+        "Description", filters=[strip], validators=[Optional(), Length(max=DESCRIPTION_MAX)]
     )
     priority = SelectField("Priority", choices=PRIORITY_CHOICES, coerce=int)
     start = SelectField("Start period", coerce=optional_id)
     end = SelectField("End period", coerce=optional_id)
     estimate = FloatField(
-        "Estimate (person-weeks)", validators=[Optional(), NumberRange(min=0, max=100_000)]
+        "Estimate (person-weeks)", validators=[Optional(), NumberRange(min=0, max=PERSON_WEEKS_MAX)]
     )
     status = SelectField("Status", choices=STATUS_CHOICES)
     health = SelectField("Health", choices=HEALTH_CHOICES)
-    owner = StringField("Owner", filters=[strip], validators=[Optional(), Length(max=120)])
+    owner = StringField("Owner", filters=[strip], validators=[Optional(), Length(max=OWNER_MAX)])
 
     def offer_periods(self, periods) -> None:
         choices = [SelectChoice("", "Backlog (no period)")] + [
@@ -117,4 +120,4 @@ class EditDependencyForm(_NeededByField):
 
 class AnswerForm(VersionForm):
     commitment = RadioField("Answer", choices=ANSWER_CHOICES, validators=[InputRequired()])
-    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note", filters=[strip], validators=[Optional(), Length(max=NOTE_MAX)])

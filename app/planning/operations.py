@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,17 +12,22 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.alignment import HEALTHS, PRIORITY_NAMES, STATUSES
+from app.errors import Refused
 from app.extensions import db
+from app.fields import (
+    DESCRIPTION_MAX,
+    OWNER_MAX,
+    PERSON_WEEKS_MAX,
+    TITLE_MAX,
+    is_person_weeks,
+    too_long,
+)
 from app.models import AuditEvent, Dependency, Item, Period, Team
 
 
-class PlanningError(ValueError):
+class PlanningError(Refused):
     """A planning change that the plan's rules refuse; the message is for the user.
     `field` names the form field it concerns, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def allocate_key(team: Team, session: Session | None = None) -> str:
@@ -187,25 +191,26 @@ def _check_item(values: dict[str, Any]) -> dict[str, Any]:
     title = (values["title"] or "").strip()
     if not title:
         raise PlanningError("An item needs a title.", "title")
-    if len(title) > 200:
-        raise PlanningError("A title has at most 200 characters.", "title")
+    if len(title) > TITLE_MAX:
+        raise PlanningError(too_long("title", TITLE_MAX), "title")
     description = (values["description"] or "").strip()
-    if len(description) > 20_000:
-        raise PlanningError("A description has at most 20,000 characters.", "description")
+    if len(description) > DESCRIPTION_MAX:
+        raise PlanningError(too_long("description", DESCRIPTION_MAX), "description")
     if values["priority"] not in range(len(PRIORITY_NAMES)):
         raise PlanningError("The priority is P0 (highest) to P3.", "priority")
     estimate = values["estimate"]
-    if estimate is not None and not (math.isfinite(estimate) and 0 <= estimate <= 100_000):
+    if not is_person_weeks(estimate):
         raise PlanningError(
-            "The estimate is a number of person-weeks from 0 to 100,000, or empty.", "estimate"
+            f"The estimate is a number of person-weeks from 0 to {PERSON_WEEKS_MAX:,}, or empty.",
+            "estimate",
         )
     if values["status"] not in STATUSES:
         raise PlanningError(f"The status is one of {', '.join(STATUSES)}.", "status")
     if values["health"] not in HEALTHS:
         raise PlanningError(f"The health is one of {', '.join(HEALTHS)}.", "health")
     owner = (values["owner"] or "").strip() or None
-    if owner is not None and len(owner) > 120:
-        raise PlanningError("An owner has at most 120 characters.", "owner")
+    if owner is not None and len(owner) > OWNER_MAX:
+        raise PlanningError(too_long("owner", OWNER_MAX), "owner")
     try:
         check_periods(values["start"], values["end"])
     except PlanningError as exc:

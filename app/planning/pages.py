@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 
 from app.alignment import Analysis, Conflict
 from app.extensions import db
+from app.fields import KEY_PATTERN
 from app.models import Dependency, Item, Period, StatusUpdate, Team
-from app.plan_io.validate import KEY_PATTERN
 from app.plan_store import analyze_plan
 from app.planning import bp
 from app.planning.history import HistoryEntry, item_history

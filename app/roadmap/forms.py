@@ -28,8 +28,9 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.alignment import PRIORITY_NAMES, PlanSnapshot
 from app.alignment.text import pw
+from app.fields import KEY_MAX, PERSON_WEEKS_MAX
 from app.forms import FlaskForm, Form
-from app.planning.capacity import MAX_CAPACITY, Cell, CellState
+from app.planning.capacity import Cell, CellState
 from app.roadmap.board import DEFAULT_PERIODS, MAX_PERIODS, Filters
 
 BACKLOG = "backlog"
@@ -99,7 +100,7 @@ class RoadmapFilterForm(Form):
 
 
 class MoveForm(FlaskForm):
-    item = StringField("Item", validators=[DataRequired(), Length(max=32)])
+    item = StringField("Item", validators=[DataRequired(), Length(max=KEY_MAX)])
     period = SelectField("Start period", validators=[DataRequired()])
     team = SelectField("Team", default="")
     version = IntegerField("Version", widget=HiddenInput(), validators=[InputRequired()])
@@ -145,7 +146,7 @@ def capacity_form(teams, periods, cells: Mapping[Cell, CellState], submitted: bo
     ``cells``, and those cells as loaded (value and version) in the hidden field
     ``loaded``."""
     fields: dict[str, object] = {"loaded": HiddenField(validators=[DataRequired()])}
-    limits = [Optional(), NumberRange(min=0, max=MAX_CAPACITY)]
+    limits = [Optional(), NumberRange(min=0, max=PERSON_WEEKS_MAX)]
     for team in teams:
         fields[cell_name((team.id, None))] = PersonWeeksField(
             f"{team.name}: default (person-weeks per period)", validators=limits

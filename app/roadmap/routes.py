@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import refused
 from app.models import Item, Team
 from app.permissions import can, ensure, require
 from app.plan_store import analyze_plan
@@ -18,18 +19,12 @@ from app.roadmap import bp
 from app.roadmap.board import Roadmap, build_roadmap, describe
 from app.roadmap.forms import BACKLOG, MoveForm, RoadmapFilterForm
 from app.roadmap.render import MoveChoices, svg_cards, svg_lines
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
+from app.web import local_url, wants_json
 
 
 def _roadmap_url(target: str | None) -> str:
     """``target`` when it is a roadmap page of this site, else the roadmap."""
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/roadmap"):
-        return url_for("roadmap.index")
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return local_url(target, "/roadmap") or url_for("roadmap.index")
 
 
 def _url_with(**changes) -> str:
@@ -102,7 +97,7 @@ def _item_json(item: Item) -> dict:
 
 
 def _moved(result: MoveResult, next_url: str | None):
-    if _wants_json():
+    if wants_json():
         changes = result.changes
         return jsonify(
             ok=True,
@@ -118,7 +113,7 @@ def _moved(result: MoveResult, next_url: str | None):
 
 
 def _refused(form: MoveForm, item: Item | None, status: int, message: str | None = None):
-    if _wants_json():
+    if wants_json():
         errors = {name: errs for name, errs in form.errors.items() if name}
         text = message or " ".join(e for errs in errors.values() for e in errs) or "Not moved."
         body = {"error": "stale" if status == 409 else "invalid", "message": text}
@@ -178,7 +173,7 @@ def move():
         form.version.data, form.version.raw_data = item.version, []
         return _refused(form, item, 409, message)
     except PlanningError as error:
-        form[error.field if error.field in form else "period"].errors.append(str(error))
+        refused(form, error, "period")
         return _refused(form, item, 400)
     return _moved(result, form.next.data)
 

@@ -16,8 +16,8 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from app.alignment import HEALTHS, STATUSES
+from app.fields import KEY_MAX, STATUS_NOTE_MAX, too_long
 from app.forms import FlaskForm, Form, strip
-from app.status.operations import NOTE_LENGTH
 
 HEALTH_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in HEALTHS]
 STATUS_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in STATUSES]
@@ -37,7 +37,7 @@ class PercentField(IntegerField):
 
 
 class RowForm(Form):
-    key = HiddenField("Item", validators=[DataRequired(), Length(max=32)])
+    key = HiddenField("Item", validators=[DataRequired(), Length(max=KEY_MAX)])
     # What the page showed when it was loaded: the id of the item's newest update
     # (0 if none), its health, status and progress. A row whose item has moved on
     # since then is reported instead of saved.
@@ -53,7 +53,7 @@ class RowForm(Form):
     note = TextAreaField(
         "Note",
         filters=[strip],
-        validators=[Length(max=NOTE_LENGTH, message="A note has at most %(max)d characters.")],
+        validators=[Length(max=STATUS_NOTE_MAX, message=too_long("note", STATUS_NOTE_MAX))],
     )
     no_change = BooleanField("No change")
 

@@ -24,12 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.alignment import HEALTHS, STATUSES
+from app.errors import Refused
 from app.extensions import db
+from app.fields import STATUS_NOTE_MAX, too_long
 from app.models import Item, StatusUpdate, User
 from app.status.board import newest_first
 from app.weeks import iso_week
 
-NOTE_LENGTH = 500
 FORWARD = ("proposed", "committed", "in_progress", "done")
 
 
@@ -67,7 +68,7 @@ class RowInput:
         )
 
 
-class StatusError(ValueError):
+class StatusError(Refused):
     """Rows the rules refuse: `problems[row index][field] = message`."""
 
     def __init__(self, problems: dict[int, dict[str, str]]) -> None:
@@ -77,6 +78,13 @@ class StatusError(ValueError):
             "nothing was saved."
         )
         self.problems = problems
+
+    def errors(self) -> list[dict[str, str | None]]:
+        return [
+            {"field": f"rows[{row}].{name}", "message": message}
+            for row, fields in sorted(self.problems.items())
+            for name, message in fields.items()
+        ]
 
 
 @dataclass(slots=True)
@@ -121,8 +129,8 @@ def row_problems(row: RowInput) -> dict[str, str]:
         problems["progress"] = "Progress is a whole number from 0 to 100."
     elif row.status == "done" and row.progress not in (None, 100):
         problems["progress"] = "A done item is 100% complete: enter 100 or leave it empty."
-    if len(row.note) > NOTE_LENGTH:
-        problems["note"] = f"A note has at most {NOTE_LENGTH} characters."
+    if len(row.note) > STATUS_NOTE_MAX:
+        problems["note"] = too_long("note", STATUS_NOTE_MAX)
     elif row.status == "cancelled" and not row.note:
         problems["note"] = "Say why the item is cancelled."
     return problems

@@ -111,6 +111,12 @@ CASES = [
     ("key with a space", _set(["items", 0, "key"], "PAY 1"), "items[0].key", "not valid"),
     ("duplicate key", _set(["items", 2, "key"], "PAY-1"), "items[2].key", "duplicate item key"),
     ("title too long", _set(["items", 0, "title"], "t" * 201), "items[0].title", "200"),
+    (
+        "description too long",
+        _set(["items", 0, "description"], "d" * 20_001),
+        "items[0].description",
+        "20000",
+    ),
     ("title missing", _set(["items", 0, "title"], ...), "items[0].title", "missing"),
     ("bad priority", _set(["items", 0, "priority"], "P4"), "items[0].priority", "P0, P1"),
     ("numeric priority", _set(["items", 0, "priority"], 1), "items[0].priority", "number"),

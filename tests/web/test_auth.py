@@ -79,6 +79,8 @@ def test_a_deactivated_account_cannot_sign_in(client, account):
         ("//evil.example/", "/"),
         ("%2F%2Fevil.example", "/"),
         ("/%09/evil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("/%0A/evil.example", "/"),
         ("javascript:alert(1)", "/"),
     ],
 )
@@ -86,11 +88,6 @@ def test_next_only_leads_to_a_local_path(client, planner, target, location):
     response = sign_in(client, query=f"?next={target}")
     assert response.status_code == 302
     assert response.headers["Location"] == location
-
-
-def test_a_backslash_in_next_stays_a_path(client, planner):
-    response = sign_in(client, query="?next=/%5Cevil.example")
-    assert response.headers["Location"].startswith("/%5C")
 
 
 def test_sign_out_only_by_post(client, planner):
