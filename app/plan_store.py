@@ -38,7 +38,16 @@ from sqlalchemy.engine import Connection
 
 from app.alignment import Analysis, PlanDelta, Settings, analyze
 from app.alignment.collector import collector_paused
-from app.alignment.snapshot import Decision, Dependency, Item, Period, PlanSnapshot, Team
+from app.alignment.snapshot import (
+    Decision,
+    Dependency,
+    Item,
+    Period,
+    PlanSnapshot,
+    Team,
+    frozen,
+    unfrozen,
+)
 from app.clock import utcnow
 from app.extensions import db
 from app.models import ConflictDecision, PlanChange, PlanRevision, StatusUpdate, TeamCapacity
@@ -102,13 +111,18 @@ class _Reader:
             statement = statement.group_by(group_by)
         return self.connection.execute(statement).cursor.fetchall()
 
-    def item(self, row: tuple, last_update: Any) -> Item:
-        index, timestamp = self.index, self.timestamp
-        (item_id, key, team_id, title, priority, start, end, estimate, status, health,
-         created_at) = row  # fmt: skip
-        return Item(
-            item_id, key, team_id, title, priority, index[start], index[end], estimate, status,
-            health, timestamp(created_at), timestamp(last_update),
+    def items(self, rows: list[tuple], last_updates: Iterable[Any]) -> tuple[Item, ...]:
+        """The items of ``rows`` (ITEM_COLUMNS), each with the time of its newest
+        status update, from ``last_updates`` in the same order."""
+        index, timestamp, make = self.index, self.timestamp, unfrozen(Item)
+        return frozen(
+            Item,
+            [
+                make(item_id, key, team_id, title, priority, index[start], index[end], estimate,
+                     status, health, timestamp(created_at), timestamp(last_update))
+                for (item_id, key, team_id, title, priority, start, end, estimate, status,
+                     health, created_at), last_update in zip(rows, last_updates, strict=True)
+            ],
         )  # fmt: skip
 
     def capacities(self, where=None) -> dict[int, dict[int, float]]:
@@ -126,12 +140,15 @@ class _Reader:
         )
 
     def dependencies(self, where=None) -> tuple[Dependency, ...]:
-        index = self.index
-        return tuple(
-            Dependency(dependent, dependency, index[needed], commitment)
-            for dependent, dependency, needed, commitment in self.rows(
-                *DEPENDENCY_COLUMNS, where=where
-            )
+        index, make = self.index, unfrozen(Dependency)
+        return frozen(
+            Dependency,
+            [
+                make(dependent, dependency, index[needed], commitment)
+                for dependent, dependency, needed, commitment in self.rows(
+                    *DEPENDENCY_COLUMNS, where=where
+                )
+            ],
         )
 
     def decisions(self, where=None) -> tuple[Decision, ...]:
@@ -161,8 +178,8 @@ def _load(connection: Connection) -> tuple[PlanSnapshot, dict[int | None, int | 
     last_update = dict(
         reader.rows(StatusUpdate.item_id, func.max(StatusUpdate.at), group_by=StatusUpdate.item_id)
     )
-    get = last_update.get
-    items = tuple(reader.item(row, get(row[0])) for row in reader.rows(*ITEM_COLUMNS))
+    rows = reader.rows(*ITEM_COLUMNS)
+    items = reader.items(rows, map(last_update.get, [row[0] for row in rows]))
     dependencies = reader.dependencies()
     decisions = {decision.fingerprint: decision for decision in reader.decisions()}
     return PlanSnapshot(periods, teams, items, dependencies, decisions), reader.index
@@ -461,7 +478,7 @@ def _delta(
             .scalar_subquery()
         )
         rows = reader.rows(*ITEM_COLUMNS, newest, where=ItemRow.id.in_(item_ids))
-        items = tuple(reader.item(row[:-1], row[-1]) for row in rows)
+        items = reader.items([row[:-1] for row in rows], [row[-1] for row in rows])
     dependencies: tuple[Dependency, ...] = ()
     if pairs:
         dependencies = reader.dependencies(

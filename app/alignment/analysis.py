@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from .capacity_rules import capacity_conflicts
@@ -115,5 +116,5 @@ def analyze(snapshot: PlanSnapshot, now: datetime, settings: Settings | None = N
             *unestimated(ctx),
         ]
         conflicts = list({c.fingerprint: c for c in found}.values())
-        conflicts.sort(key=lambda c: c.sort_key)
+        conflicts.sort(key=attrgetter("sort_key"))
         return Analysis(ctx, conflicts)

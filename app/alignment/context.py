@@ -87,22 +87,102 @@ class Context:
         ix = self.ix
         items = list(dict.fromkeys(items))
         teams = list(dict.fromkeys(teams))
+        keys, ids, slugs, team_ids = ix.keys, ix.ids, ix.team_slug, ix.team_ids
+        return self._conflict(
+            type_,
+            level,
+            [keys[i] for i in items],
+            [slugs[t] for t in teams],
+            [ids[i] for i in items],
+            [team_ids[t] for t in teams],
+            period,
+            facts,
+            text,
+            members,
+        )
+
+    def item_conflict(
+        self,
+        type_: str,
+        level: int,
+        i: int,
+        period: int | None,
+        facts: Iterable[str],
+        text: Callable[[], Text],
+        members: Members | None = None,
+    ) -> Conflict:
+        """``conflict`` with the one item ``i`` and its team."""
+        ix = self.ix
+        t = ix.team[i]
+        return self._conflict(
+            type_,
+            level,
+            [ix.keys[i]],
+            [ix.team_slug[t]],
+            [ix.ids[i]],
+            [ix.team_ids[t]],
+            period,
+            facts,
+            text,
+            members,
+        )
+
+    def edge_conflict(
+        self,
+        type_: str,
+        level: int,
+        d: int,
+        b: int,
+        period: int | None,
+        facts: Iterable[str],
+        text: Callable[[], Text],
+    ) -> Conflict:
+        """``conflict`` with the items of the edge "d needs b" (two different
+        items) and their teams."""
+        ix = self.ix
+        keys, ids, slugs, team_ids = ix.keys, ix.ids, ix.team_slug, ix.team_ids
+        t, u = ix.team[d], ix.team[b]
+        return self._conflict(
+            type_,
+            level,
+            [keys[d], keys[b]],
+            [slugs[t]] if t == u else [slugs[t], slugs[u]],
+            [ids[d], ids[b]],
+            [team_ids[t]] if t == u else [team_ids[t], team_ids[u]],
+            period,
+            facts,
+            text,
+        )
+
+    def _conflict(
+        self,
+        type_: str,
+        level: int,
+        keys: list[str],
+        slugs: list[str],
+        ids: list[int],
+        team_ids: list[int],
+        period: int | None,
+        facts: Iterable[str],
+        text: Callable[[], Text],
+        members: Members | None = None,
+    ) -> Conflict:
         identity = fingerprint(type_, *facts)
         decision = self.decisions.get(identity)
         state = decision.state if decision is not None and decision.state in STATES else "open"
         return Conflict(
             type_,
             severity(level),
-            list(map(ix.keys.__getitem__, items)),
-            list(map(ix.team_slug.__getitem__, teams)),
-            None if period is None else ix.period_names[period],
+            keys,
+            slugs,
+            None if period is None else self.ix.period_names[period],
             None,
             None,
             identity,
             state,
             decision,
-            list(map(ix.ids.__getitem__, items)),
-            list(map(ix.team_ids.__getitem__, teams)),
+            ids,
+            team_ids,
             period,
             text=text,
             members=members,

@@ -32,7 +32,20 @@ def dependency_conflicts(ctx: Context) -> list[Conflict]:
     ix = ctx.ix
     found: list[Conflict] = []
     add = found.append
+    status, start, end, team = ix.status, ix.start, ix.end, ix.team
     for d, b, explicit, commitment in zip(ix.src, ix.dst, ix.needed_by, ix.commitment, strict=True):
+        # Most edges raise nothing, and these are passed over here, without the
+        # call: a dependency done, or neither done nor cancelled, that needs no
+        # commitment (see edge_conflicts) and is finished before it is needed.
+        state = status[b]
+        if state == DONE:
+            continue
+        if state != CANCELLED and (
+            commitment == "committed" or status[d] == PROPOSED or team[d] == team[b]
+        ):
+            needed_by = start[d] if explicit is None else explicit
+            if needed_by < 0 or 0 <= end[b] < needed_by:
+                continue
         edge_conflicts(ctx, d, b, explicit, commitment, add)
     return found
 
@@ -89,11 +102,11 @@ def _violation(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> 
     finish = ix.end[b]
     late = finish - needed_by
     level = ctx.priorities.effective[d] - (late >= ctx.settings.late_escalate_periods)
-    return ctx.conflict(
+    return ctx.edge_conflict(
         "schedule_violation",
         level,
-        (d, b),
-        (ix.team[d], ix.team[b]),
+        d,
+        b,
         needed_by,
         (ix.keys[d], ix.keys[b], names[needed_by], names[finish]),
         partial(_violation_text, ctx, d, b, needed_by, explicit),
@@ -115,11 +128,11 @@ def _violation_text(ctx: Context, d: int, b: int, needed_by: int, explicit: bool
 def _same_period(ctx: Context, d: int, b: int, needed_by: int, explicit: bool) -> Conflict:
     ix = ctx.ix
     level = ctx.priorities.effective[d] + 1 - (ix.health[b] >= AT_RISK)
-    return ctx.conflict(
+    return ctx.edge_conflict(
         "same_period_risk",
         level,
-        (d, b),
-        (ix.team[d], ix.team[b]),
+        d,
+        b,
         needed_by,
         (ix.keys[d], ix.keys[b], ix.period_names[needed_by]),
         partial(_same_period_text, ctx, d, b, needed_by, explicit),
@@ -141,11 +154,11 @@ def _same_period_text(ctx: Context, d: int, b: int, needed_by: int, explicit: bo
 
 def _unscheduled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
     ix = ctx.ix
-    return ctx.conflict(
+    return ctx.edge_conflict(
         "unscheduled_dependency",
         ctx.priorities.effective[d],
-        (d, b),
-        (ix.team[d], ix.team[b]),
+        d,
+        b,
         needed_by,
         (ix.keys[d], ix.keys[b], ix.period_names[needed_by]),
         partial(_unscheduled_text, ctx, d, b, needed_by),
@@ -165,11 +178,11 @@ def _unscheduled_text(ctx: Context, d: int, b: int, needed_by: int) -> Text:
 
 def _cancelled(ctx: Context, d: int, b: int, needed_by: int) -> Conflict:
     ix = ctx.ix
-    return ctx.conflict(
+    return ctx.edge_conflict(
         "cancelled_dependency",
         ctx.priorities.effective[d],
-        (d, b),
-        (ix.team[d], ix.team[b]),
+        d,
+        b,
         needed_by if needed_by >= 0 else None,
         (ix.keys[d], ix.keys[b]),
         partial(_cancelled_text, ctx, d, b),
@@ -188,11 +201,11 @@ def _cancelled_text(ctx: Context, d: int, b: int) -> Text:
 
 def _uncommitted(ctx: Context, d: int, b: int, needed_by: int, commitment: str) -> Conflict:
     ix = ctx.ix
-    return ctx.conflict(
+    return ctx.edge_conflict(
         "uncommitted_dependency",
         ctx.priorities.effective[d] + (commitment != "declined"),
-        (d, b),
-        (ix.team[d], ix.team[b]),
+        d,
+        b,
         needed_by if needed_by >= 0 else None,
         (ix.keys[d], ix.keys[b], commitment),
         partial(_uncommitted_text, ctx, d, b, commitment),

@@ -140,11 +140,10 @@ def _at_risk(ctx: Context, i: int, found: list[Conflict]) -> None:
     if harmed is None:
         return
     found.append(
-        ctx.conflict(
+        ctx.item_conflict(
             "at_risk_dependency",
             harmed + (health == AT_RISK),
-            (i,),
-            (ix.team[i],),
+            i,
             None,
             (ix.keys[i], HEALTHS[health]),
             partial(_at_risk_text, ctx, i),
@@ -205,11 +204,10 @@ def _stale(ctx: Context, i: int, limit: datetime, found: list[Conflict]) -> None
     if (ctx.now - last).days >= settings.stale_escalate_days:
         level -= 1
     found.append(
-        ctx.conflict(
+        ctx.item_conflict(
             "stale_status",
             level,
-            (i,),
-            (ix.team[i],),
+            i,
             None,
             (ix.keys[i], last.isoformat()),
             partial(_stale_text, ctx, i, last),
@@ -253,11 +251,10 @@ def unestimated(ctx: Context) -> list[Conflict]:
 def _unestimated(ctx: Context, i: int, found: list[Conflict]) -> None:
     ix, eff = ctx.ix, ctx.priorities.effective
     found.append(
-        ctx.conflict(
+        ctx.item_conflict(
             "unestimated",
             2 if eff[i] <= ctx.settings.escalate_priority else 3,
-            (i,),
-            (ix.team[i],),
+            i,
             ix.start[i],
             (ix.keys[i],),
             partial(_unestimated_text, ctx, i),

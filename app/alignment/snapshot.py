@@ -8,9 +8,12 @@ from the database; tests build them by hand.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
+
+_Row = TypeVar("_Row")
 
 PRIORITY_NAMES = ("P0", "P1", "P2", "P3")
 ACTIVE_STATUSES = ("proposed", "committed", "in_progress")
@@ -143,6 +146,31 @@ class PlanDelta:
             or self.removed_decisions
             or self.periods is not None
         )
+
+
+@cache
+def unfrozen(cls: type) -> type:
+    """A plain class with the fields and slots of ``cls``, a frozen slotted
+    dataclass of the snapshot (``Item``, ``Dependency``), in the same order and
+    all of them required. Its ``__init__`` stores each field directly, where a
+    frozen one calls ``object.__setattr__`` for each: it makes rows at half the
+    cost, which ``frozen`` then turns into ``cls`` rows."""
+    return make_dataclass(
+        cls.__name__,
+        [(f.name, f.type) for f in fields(cls)],
+        slots=True,
+        repr=False,
+        eq=False,
+    )
+
+
+def frozen(cls: type[_Row], rows: list[Any]) -> tuple[_Row, ...]:
+    """The rows made by ``unfrozen(cls)``, as ``cls`` rows in every way (equality,
+    hashing, ``dataclasses.replace``, immutability): the two classes share one
+    layout, so a row can change class in place."""
+    for row in rows:
+        row.__class__ = cls
+    return tuple(rows)
 
 
 def _swap_remove(rows: list, positions: list[int], filled: set[int] | None = None) -> None:
