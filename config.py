@@ -43,6 +43,11 @@ class Config:
     UPDATE_CADENCE_DAYS = _int_env("UPDATE_CADENCE_DAYS", 7)
     # How long a process may reuse its analysis of an unchanged plan (0: never).
     ANALYSIS_REUSE_SECONDS = _int_env("ANALYSIS_REUSE_SECONDS", 600)
+    # Jobs (app.jobs): "rq" with REDIS_URL, else "thread" (a thread of the app process).
+    JOB_RUNNER = os.environ.get("JOB_RUNNER") or None
+    JOB_QUEUE = os.environ.get("JOB_QUEUE") or "roadmap"
+    # Let webhooks go to loopback and private addresses (a receiver on this machine).
+    WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") in ("1", "true")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -66,6 +71,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     ANALYSIS_REUSE_SECONDS = 0
+    JOB_RUNNER = "manual"
+    WEBHOOK_ALLOW_PRIVATE_HOSTS = False
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 import config as config_module
+from app import jobs
+from app.api.problems import from_http_exception
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.guards import guard_requests
 from app.transaction import App
@@ -36,6 +38,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     limiter.init_app(app)
     login_manager.init_app(app)
     guard_requests(app)
+    jobs.init_app(app)
 
     from app import audit, plan_store  # noqa: F401  (their flush listeners: audit, plan revision)
     from app.admin import bp as admin_bp
@@ -45,6 +48,8 @@ def create_app(config_class: type = config_module.Config) -> App:
     from app.planning import bp as planning_bp
     from app.roadmap import bp as roadmap_bp
     from app.status import bp as status_bp
+    from app.webhooks import bp as webhooks_bp
+    from app.webhooks import events as webhook_events  # noqa: F401  (its transaction listeners)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -53,6 +58,11 @@ def create_app(config_class: type = config_module.Config) -> App:
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(webhooks_bp)
+
+    from app.api import init_api
+
+    init_api(app)
 
     from app.cli import register_cli
 
@@ -85,6 +95,8 @@ def _register_request_hooks(app: App) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         db.session.rollback()
+        if request.path.startswith("/api/"):
+            return from_http_exception(exc)
         if wants_json():
             return jsonify(error=exc.name, message=exc.description), exc.code
         return render_template("error.html", error=exc), exc.code

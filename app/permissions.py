@@ -9,6 +9,9 @@ Actions:
   a contributor of the providing team)
 - ``decide_conflict``: acknowledge a conflict or accept its risk (planner, admin)
 - ``admin``: users, teams, periods (admin)
+
+The API asks the same questions for the user of its access token; a ``read``
+token may only ``view``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return False
     if action not in _BY_ROLE[user.role]:
         return False
+    if action != "view" and getattr(user, "token_scope", None) == "read":
+        return False  # an API request made with a read-only token
     if user.role == "contributor" and action in _TEAM_SCOPED and obj is not None:
         return _team_id_of(obj) in user.team_ids
     return True

@@ -5,14 +5,15 @@ successful response to a request that may change things (POST, PUT, PATCH,
 DELETE); a response of 400 or more, or any exception, rolls everything back.
 A GET, HEAD or OPTIONS request writes nothing: its session is rolled back,
 and under development or tests a read that flushed a change is an error, so
-that the mistake is seen where it is made.
+that the mistake is seen where it is made. Book-keeping that must be written
+whatever the outcome (``g.after_transaction``) runs after, on its own.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -61,4 +62,17 @@ class App(Flask):
             session.commit()
         else:
             session.rollback()
+        self._after_transaction(session)
         return response
+
+    def _after_transaction(self, session: Session) -> None:
+        """Book-keeping that a request does whatever its outcome (a token's last
+        use), each in a transaction of its own once the request's has ended:
+        ``g.after_transaction`` lists them."""
+        for work in g.pop("after_transaction", ()):
+            try:
+                work()
+                session.commit()
+            except Exception:
+                session.rollback()
+                log.exception("book-keeping after %s %s failed", request.method, request.path)

@@ -1,8 +1,17 @@
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
-from app.fields import EMAIL_MAX, PASSWORD_MAX
-from app.forms import FlaskForm
+from app.auth.tokens import LONGEST_LIFETIME_DAYS
+from app.fields import EMAIL_MAX, NAME_MAX, PASSWORD_MAX
+from app.forms import FlaskForm, strip
 
 
 class LoginForm(FlaskForm):
@@ -29,3 +38,24 @@ class ChangePasswordForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     """A button: end every session of the signed-in user."""
+
+
+class NewTokenForm(FlaskForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), Length(max=NAME_MAX)])
+    scope = RadioField(
+        "Access",
+        choices=[
+            SelectChoice("read", "Read the plan"),
+            SelectChoice("write", "Read and change the plan"),
+        ],
+        default="read",
+        validators=[DataRequired()],
+    )
+    expires_days = IntegerField(
+        "Expires after (days)",
+        validators=[Optional(), NumberRange(min=1, max=LONGEST_LIFETIME_DAYS)],
+    )
+
+
+class RevokeTokenForm(FlaskForm):
+    """A button: revoke one of one's own tokens."""

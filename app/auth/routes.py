@@ -7,8 +7,14 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 
-from app.auth import bp, operations
-from app.auth.forms import ChangePasswordForm, LoginForm, SignOutEverywhereForm
+from app.auth import bp, operations, tokens
+from app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewTokenForm,
+    RevokeTokenForm,
+    SignOutEverywhereForm,
+)
 from app.auth.operations import AccountError
 from app.extensions import db, limiter, login_manager
 from app.forms import refused
@@ -112,7 +118,12 @@ def logout():
 # The account page
 
 
-def _account_page(password_form: ChangePasswordForm | None = None, status: int = 200):
+def account_page(
+    password_form: ChangePasswordForm | None = None,
+    token_form: NewTokenForm | None = None,
+    new_token: tokens.NewToken | None = None,
+    status: int = 200,
+):
     sessions = operations.live_sessions(current_user)
     return render_template(
         "auth/account.html",
@@ -122,6 +133,11 @@ def _account_page(password_form: ChangePasswordForm | None = None, status: int =
         this_session=next(
             (s for s in sessions if operations.is_session(s, current_user.session_token)), None
         ),
+        token_form=token_form or NewTokenForm(formdata=None),
+        revoke_form=RevokeTokenForm(),
+        tokens=tokens.tokens_of(current_user),
+        new_token=new_token,
+        is_expired=tokens.is_expired,
     ), status
 
 
@@ -132,7 +148,7 @@ def _password_key() -> str:
 @bp.route("/account")
 @login_required
 def account():
-    return _account_page()
+    return account_page()
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -157,7 +173,7 @@ def change_password():
                 "success",
             )
             return redirect(url_for(".account"))
-    return _account_page(form, status=400)
+    return account_page(form, status=400)
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
@@ -165,7 +181,7 @@ def change_password():
 def sign_out_everywhere():
     """End every session of the signed-in user, this browser's included."""
     if not SignOutEverywhereForm().validate_on_submit():
-        return _account_page(status=400)
+        return account_page(status=400)
     operations.end_all_sessions(current_user)
     logout_user()
     flash("You are signed out in every browser, this one included.", "info")

@@ -17,7 +17,9 @@ def register_cli(app: Flask) -> None:
     from app.cli.plan import plan_cli
     from app.cli.seed import seed_cli
     from app.cli.snapshot import snapshot_command
+    from app.cli.tokens import tokens
     from app.cli.users import users
+    from app.cli.worker import worker_command
 
     commands: list = [
         users,
@@ -27,6 +29,8 @@ def register_cli(app: Flask) -> None:
         conflicts_command,
         digest_command,
         snapshot_command,
+        tokens,
+        worker_command,
     ]
     for command in commands:
         app.cli.add_command(command)

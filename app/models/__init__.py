@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+from app.models.access_token import TOKEN_SCOPES, AccessToken
 from app.models.audit import AuditEvent
 from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
@@ -10,10 +11,24 @@ from app.models.snapshot import SnapshotItem, WeeklySnapshot
 from app.models.status import StatusUpdate
 from app.models.team import Team, TeamCapacity
 from app.models.user import ROLES, TeamMembership, User
+from app.models.webhook import (
+    WEBHOOK_EVENTS,
+    AnnouncedConflict,
+    ConflictBaseline,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "ROLES",
+    "TOKEN_SCOPES",
+    "WEBHOOK_EVENTS",
+    "AccessToken",
+    "AnnouncedConflict",
     "AuditEvent",
+    "ConflictBaseline",
     "ConflictDecision",
     "Dependency",
     "Item",
@@ -27,5 +42,9 @@ __all__ = [
     "TeamMembership",
     "User",
     "UserSession",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "WeeklySnapshot",
 ]

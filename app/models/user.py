@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     # The token of the session this account was signed in or loaded for (see
     # app.auth.operations); not a column.
     session_token = None
+    # The scope of the access token an API request was signed in with; not a column.
+    token_scope = None
 
     @property
     def is_active(self) -> bool:

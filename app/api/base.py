@@ -1,0 +1,144 @@
+"""What every resource of the API shares: signing in by token, the rate limit,
+ETags with ``If-Match``, cursor pagination and refusing in problem+json."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from flask import current_app, g, request, url_for
+from flask_smorest import Blueprint, abort
+from marshmallow import ValidationError
+
+from app.auth.tokens import record_use, token_of
+from app.errors import Refused
+from app.extensions import csrf, limiter
+from app.permissions import can
+
+BEARER = "Bearer "
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[len(BEARER) :].strip() if header.startswith(BEARER) else None
+
+
+def token_key() -> str:
+    """The rate limit's key: the token (hashed), or the address without one."""
+    token = _bearer()
+    if token:
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    return "address:" + (request.remote_addr or "?")
+
+
+def _api_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "600/minute")
+
+
+def _authenticate() -> None:
+    """Every API request acts as the user of its token, never a browser session."""
+    record = token_of(_bearer())
+    if record is None:
+        abort(
+            401,
+            message="Send a valid access token: Authorization: Bearer <token>.",
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
+    user = record.user
+    user.token_scope = record.scope
+    user.session_token = None
+    g._login_user = user
+    g.api_token = record
+    g.after_transaction = [lambda: record_use(record.id, record.last_used_at)]
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
+    """A resource's blueprint: token sign-in, the per-token rate limit, no CSRF
+    (no cookie signs an API request in)."""
+    blp = Blueprint(name, import_name, url_prefix=url_prefix, description=description)
+    blp.before_request(_authenticate)
+    limiter.limit(_api_limit, key_func=token_key)(blp)
+    csrf.exempt(blp)
+    return blp
+
+
+def allow(action: str, obj: Any = None) -> None:
+    """403 in problem+json unless the token's user may do ``action`` (app.permissions)."""
+    user = g._login_user
+    if can(user, action, obj):
+        return
+    if action != "view" and getattr(user, "token_scope", None) == "read":
+        abort(403, message="This token can only read: make a write token to change the plan.")
+    abort(403, message=f"Your role ({user.role}) may not do this here.")
+
+
+def refuse(error: Refused, status: int = 422) -> None:
+    abort(status, message=str(error), errors=error.errors())
+
+
+# -- ETags -----------------------------------------------------------------------------
+
+
+def etag_of(kind: str, ident: Any, version: int) -> str:
+    return f'"{kind}-{ident}-v{version}"'
+
+
+def check_if_match(current: str, representation: Callable[[], dict[str, Any]]) -> None:
+    """A change needs ``If-Match`` with the current ETag: 428 without it, 412 (with
+    the current representation in ``current``) when it names an older version."""
+    if not request.if_match or (not request.if_match.as_set() and not request.if_match.star_tag):
+        abort(
+            428,
+            message=f"Send If-Match: {current} (the ETag of what you read) to change it.",
+        )
+    if request.if_match.star_tag or request.if_match.contains(current.strip('"')):
+        return
+    abort(
+        412,
+        message="It was changed after you read it: nothing was saved. "
+        "Read it again (its current version is in `current`) and retry.",
+        current=representation(),
+        headers={"ETag": current},
+    )
+
+
+# -- Pagination ------------------------------------------------------------------------
+
+
+def encode_cursor(position: Sequence[Any]) -> str:
+    text = "\x1f".join(str(p) for p in position)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, parts: int) -> list[str] | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = None
+    values = None if text is None else text.split("\x1f")
+    if values is None or len(values) != parts:
+        abort(400, message="The cursor is not one this API gave.", errors=[
+            {"field": "cursor", "message": "not a cursor from a `next` link"}
+        ])  # fmt: skip
+    return values
+
+
+def page(rows: list[Any], limit: int, position: Callable[[Any], Sequence[Any]]) -> dict[str, Any]:
+    """``{"data": rows[:limit], "next": url or None}`` from ``limit + 1`` rows."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_url = None
+    if more:
+        args = request.args.to_dict()
+        args["cursor"] = encode_cursor(position(rows[-1]))
+        next_url = url_for(request.endpoint, **(request.view_args or {}), **args, _external=False)
+    return {"data": rows, "next": next_url}
+
+
+def validation_error(error: ValidationError) -> None:
+    abort(422, messages={"json": error.messages})

@@ -1,0 +1,56 @@
+"""What runs on a schedule, once a minute (``tick``): the sweep of webhook
+deliveries that are due, the conflict check when the plan changed or an hour has
+passed, and the weekly snapshot from Monday SNAPSHOT_HOUR:00 UTC on, when the
+week's is not taken yet. Each part is idempotent: ticks of several processes at
+once do no harm."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from app.clock import utcnow
+from app.dashboard.snapshots import snapshot_taken, take_snapshot
+from app.extensions import db
+from app.plan_store import analyze_plan
+from app.weeks import iso_week
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_HOUR = 6  # UTC, on Mondays
+
+
+def tick() -> None:
+    from app.webhooks.conflicts import check_conflicts_if_stale
+    from app.webhooks.delivery import sweep
+
+    for part in (sweep, check_conflicts_if_stale, weekly_snapshot):
+        try:
+            part()
+        except Exception:
+            db.session.rollback()
+            log.exception("the periodic %s failed", part.__name__)
+
+
+def snapshot_due(now: datetime) -> str | None:
+    """The week whose snapshot is due at ``now``, or None: from Monday
+    SNAPSHOT_HOUR:00 UTC of each week, until that week's snapshot is taken."""
+    monday = (now - timedelta(days=now.weekday())).replace(
+        hour=SNAPSHOT_HOUR, minute=0, second=0, microsecond=0
+    )
+    week = iso_week(now)
+    if now < monday or snapshot_taken(week):
+        return None
+    return week
+
+
+def weekly_snapshot() -> str | None:
+    """Take this week's snapshot if it is due (what `flask snapshot` does)."""
+    now = utcnow()
+    week = snapshot_due(now)
+    if week is None:
+        return None
+    take_snapshot(analyze_plan(now), week, now)
+    db.session.commit()
+    log.info("took the snapshot of %s", week)
+    return week

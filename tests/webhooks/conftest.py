@@ -1,0 +1,195 @@
+"""Fixtures of the webhook tests: a receiver on 127.0.0.1 (a tiny HTTP server in a
+thread), the setting that lets webhooks go there, the tests' job runner, endpoints."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+
+from app import jobs
+from app.auth.tokens import create_token
+from app.extensions import db as _db
+from app.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEvent
+from app.webhooks import operations
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """What it answers: the next of ``statuses`` (then ``status``), after ``delay``
+    seconds; what it got: ``received``."""
+
+    url: str = ""
+    status: int = 200
+    statuses: deque = field(default_factory=deque)
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    got: threading.Event = field(default_factory=threading.Event)
+
+    def answer(self, *statuses: int) -> None:
+        self.statuses.extend(statuses)
+
+    def wait(self, count: int = 1, timeout: float = 10.0) -> list[Received]:
+        """The requests, once ``count`` have come (a thread or worker sends them)."""
+        deadline = threading.Event()
+        for _ in range(int(timeout * 20)):
+            if len(self.received) >= count:
+                break
+            deadline.wait(0.05)
+        assert len(self.received) >= count, f"got {len(self.received)} of {count} requests"
+        return self.received
+
+
+@pytest.fixture
+def receiver():
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            state.received.append(
+                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
+            if state.delay:
+                threading.Event().wait(state.delay)
+            status = state.statuses.popleft() if state.statuses else state.status
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+            state.got.set()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_port}/hooks"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def allow_private(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_HOSTS", True)
+
+
+@pytest.fixture
+def queued(app, db):
+    """The tests' job runner: jobs are listed; ``queued.run_queued()`` runs them here."""
+    runner = jobs.runner(app)
+    runner.clear()
+    yield runner
+    runner.clear()
+
+
+@pytest.fixture
+def make_endpoint(db, allow_private, receiver):
+    def make(events=WEBHOOK_EVENTS, url=None):
+        endpoint = operations.create_endpoint(url or receiver.url, events, "tests")
+        _db.session.flush()
+        return endpoint
+
+    return make
+
+
+@pytest.fixture
+def deliveries(db):
+    """``deliveries(type=None)``: the deliveries written so far (of events of that type)."""
+
+    def found(event_type: str | None = None) -> list[WebhookDelivery]:
+        _db.session.expire_all()
+        rows = _db.session.scalars(
+            _db.select(WebhookDelivery).join(WebhookEvent).order_by(WebhookDelivery.id)
+        ).all()
+        return [d for d in rows if event_type is None or d.event.type == event_type]
+
+    return found
+
+
+class TokenClient:
+    """The test client, sending a user's access token with each request."""
+
+    def __init__(self, client, token: str) -> None:
+        self.client, self.token = client, token
+
+    def open(self, method: str, path: str, **kwargs):
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.open("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.open("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.open("PATCH", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.open("PUT", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.open("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api_of(client, make_user):
+    """``api_of(role)``: a client with a write token of a new user of that role."""
+
+    def make(role: str) -> TokenClient:
+        return TokenClient(client, create_token(make_user(role), name="tests", scope="write").token)
+
+    return make
+
+
+@pytest.fixture
+def admin_api(api_of):
+    return api_of("admin")
+
+
+@pytest.fixture
+def plan(make_team, make_period):
+    return SimpleNamespace(
+        pay=make_team("pay", name="Payments Platform"),
+        chk=make_team("chk", kind="product", name="Checkout"),
+        q1=make_period("2027 Q1", quarter=1),
+        q2=make_period("2027 Q2", quarter=2),
+    )
+
+
+@pytest.fixture
+def planner_api(api_of):
+    return api_of("planner")
+
+
+@pytest.fixture
+def planner_item(planner_api, plan):
+    """``planner_item(**fields)``: an item made through the API (a committed request)."""
+
+    def make(**fields):
+        body = {"team": "pay", "title": "Tokenised cards", "priority": "P1", **fields}
+        response = planner_api.post("/api/v1/items", json=body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
