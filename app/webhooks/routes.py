@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.forms import refused
-from app.models import WebhookDelivery, WebhookEndpoint
+from app.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from app.permissions import require
 from app.webhooks import bp, operations
 from app.webhooks.forms import EditEndpointForm, EndpointForm
@@ -36,7 +36,9 @@ def _endpoints() -> list[tuple[WebhookEndpoint, int]]:
 
 
 def _list_page(form: EndpointForm, status: int = 200):
-    return render_template("admin/webhooks.html", endpoints=_endpoints(), form=form), status
+    return render_template(
+        "admin/webhooks.html", endpoints=_endpoints(), form=form, all_events=WEBHOOK_EVENTS
+    ), status
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -54,7 +56,8 @@ def endpoints():
         refused(form, error, "url")
         return _list_page(form, 400)
     # The one time the secret is shown: on this answer, never stored in the session.
-    return _endpoint_page(endpoint, EditEndpointForm(obj=endpoint), secret=endpoint.secret)
+    form = EditEndpointForm(formdata=None, obj=endpoint)
+    return _endpoint_page(endpoint, form, secret=endpoint.secret)
 
 
 def _endpoint_page(endpoint: WebhookEndpoint, form, status: int = 200, secret: str | None = None):

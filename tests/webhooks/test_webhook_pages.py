@@ -22,6 +22,8 @@ def test_adding_an_endpoint_shows_its_secret_once(as_user, allow_private, receiv
     [secret] = re.findall(r"whsec_[A-Za-z0-9+/=]+", text)
     endpoint = _db.session.scalar(_db.select(WebhookEndpoint))
     assert endpoint.secret == secret and endpoint.events == ["item.created"]
+    # The form under the secret shows the endpoint as saved, not as the add form posted it.
+    assert re.search(r'<input[^>]*checked[^>]*name="active"|name="active"[^>]*checked', text)
     later = browser.get(f"/admin/webhooks/{endpoint.id}").get_data(as_text=True)
     assert secret not in later and "Nothing delivered yet" in later
     assert secret not in browser.get("/admin/webhooks").get_data(as_text=True)
