@@ -11,7 +11,7 @@ from app.api.problems import from_http_exception
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.guards import guard_requests
 from app.transaction import App
-from app.web import wants_json
+from app.web import IdConverter, wants_json
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,6 +27,7 @@ def create_app(config_class: type = config_module.Config) -> App:
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
+    app.url_map.converters["int"] = IdConverter
     if not app.config.get("SECRET_KEY") and not (app.debug or app.testing):
         raise RuntimeError(
             "SECRET_KEY is not set. Set it to a long random string before serving in production."

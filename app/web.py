@@ -1,11 +1,25 @@
 """What every area's views decide the same way: whether a request wants JSON
-back, and whether a URL it names is a safe place to send the browser to."""
+back, whether a URL it names is a safe place to send the browser to, and which
+numbers in a path can be ids."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import request
+from werkzeug.routing import IntegerConverter
+
+# The largest id a table holds: PostgreSQL's `integer` (SQLite's is wider).
+ID_MAX = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number beyond any id does not match the
+    route (404), rather than reaching the database, which refuses it."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def wants_json() -> bool:

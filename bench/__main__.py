@@ -15,6 +15,10 @@ in one process:
 - move_request_s, dashboard_after_edit_s, catch_up_s: a whole POST /roadmap/move
   as the roadmap's JavaScript sends it, the first dashboard view after an edit, and
   a second app (another worker) one edit behind catching up (bench/live_requests.py);
+- api_critical_conflicts_s, api_patch_item_s: a whole GET
+  /api/v1/conflicts?severity=critical with a viewer's token, the analysis warm, and
+  a whole PATCH /api/v1/items/<key> with If-Match with a planner's write token, on
+  items drawn at random (bench/api.py);
 - dense_dashboard_s, dense_conflicts_s: GET /dashboard and GET /conflicts on the
   dense plan of bench/dense.py (20,000 items, 40,000 dependencies, 28% of the
   items at risk, large overlapping blast radii), steady state and (_cold_s)
@@ -54,6 +58,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from app.alignment import analyze
     from app.extensions import db
     from app.plan_store import load_snapshot
+    from bench.api import api_seconds
     from bench.dashboard import dashboard_seconds
     from bench.floor import Floor
     from bench.items import item_page_seconds
@@ -70,6 +75,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     class BenchConfig(config.DevelopmentConfig):
         SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
         WTF_CSRF_ENABLED = False  # the test client posts the move without a page first
+        API_RATE_LIMIT = "1000000/minute"  # the limiter still runs, but never refuses
 
     app = create_app(BenchConfig)
     with app.app_context():
@@ -100,6 +106,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     print(f"[{db_name}] editing ...", file=sys.stderr, flush=True)
     edit_s, live_equals_full = edit_seconds(app, per_kind=max(20, runs))
     live = live_request_seconds(app, create_app(BenchConfig), edits=max(20, runs))
+    api = api_seconds(app, requests=max(20, runs))
     with app.app_context():
         db.engine.dispose()
     return {
@@ -118,6 +125,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         "edit_s": edit_s,
         "live_equals_full": live_equals_full,
         **live,
+        **api,
     }
 
 
@@ -187,6 +195,11 @@ def _table(results: list[dict]) -> str:
         f"catch_up_s {r['catch_up_s']:.4f}, move_request_s {r['move_request_s']:.4f}, "
         f"dashboard_after_edit_s {r['dashboard_after_edit_s']:.4f}, "
         f"live_equals_full {r['live_equals_full']}"
+        for r in results
+    ]
+    lines += [
+        f"{r['db']}: api at {r['items']} items: api_critical_conflicts_s "
+        f"{r['api_critical_conflicts_s']:.4f}, api_patch_item_s {r['api_patch_item_s']:.4f}"
         for r in results
     ]
     lines += [

@@ -47,21 +47,28 @@ def median_time(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def signed_in_client(app, email: str, role: str):
-    """A test client signed in as the user `email`, made with `role` when missing."""
+def bench_user(email: str, role: str):
+    """The user ``email``, made with ``role`` when missing (in the app context)."""
     from sqlalchemy import select
 
-    from app.auth.operations import start_session
     from app.extensions import db
     from app.models import User
 
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name="Bench", role=role, password_hash="-")
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def signed_in_client(app, email: str, role: str):
+    """A test client signed in as the user `email`, made with `role` when missing."""
+    from app.auth.operations import start_session
+    from app.extensions import db
+
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is None:
-            user = User(email=email, name="Bench", role=role, password_hash="-")
-            db.session.add(user)
-            db.session.flush()
-        token = start_session(user)
+        token = start_session(bench_user(email, role))
         db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:

@@ -86,6 +86,31 @@ def etag_of(kind: str, ident: Any, version: int) -> str:
     return f'"{kind}-{ident}-v{version}"'
 
 
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The ETag of what you read (from its GET or the last change's answer).",
+}
+
+
+def guarded(blp: Blueprint, stale: Any = None) -> Callable:
+    """Document an operation that needs If-Match: the header, 428, and 412 (its
+    body a ``stale`` schema, Problem by default)."""
+
+    def decorate(view: Callable) -> Callable:
+        from app.api.schemas import Problem
+
+        view = blp.alt_response(428, schema=Problem, description="If-Match was not sent.")(view)
+        view = blp.alt_response(
+            412, schema=stale or Problem, description="Changed since: `current` is what it is now."
+        )(view)
+        return blp.doc(parameters=[IF_MATCH])(view)
+
+    return decorate
+
+
 def check_if_match(current: str, representation: Callable[[], dict[str, Any]]) -> None:
     """A change needs ``If-Match`` with the current ETag: 428 without it, 412 (with
     the current representation in ``current``) when it names an older version."""

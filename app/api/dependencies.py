@@ -10,7 +10,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.api.base import allow, api_blueprint, check_if_match, decode_cursor, page, refuse
+from app.api.base import allow, api_blueprint, check_if_match, decode_cursor, guarded, page, refuse
 from app.api.representations import dependency_etag, dependency_json
 from app.api.schemas import (
     DependencyCreate,
@@ -147,6 +147,7 @@ def _stale(dep: Dependency, stale: StaleEdit) -> None:
 @blp.route("/<int:dep_id>", methods=["PATCH"])
 @blp.arguments(DependencyPatch)
 @blp.response(200, DependencyOut)
+@guarded(blp)
 def patch_dependency(body: dict[str, Any], dep_id: int):
     """Change the needed-by period, or answer the request; needs If-Match.
 
@@ -185,6 +186,7 @@ def patch_dependency(body: dict[str, Any], dep_id: int):
 
 @blp.route("/<int:dep_id>", methods=["DELETE"])
 @blp.response(204)
+@guarded(blp)
 def delete_dependency(dep_id: int):
     """Remove the dependency: the dependent no longer needs it. Needs If-Match."""
     allow("plan")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.alignment import PRIORITY_NAMES
-from app.api.base import allow, api_blueprint, check_if_match, decode_cursor, page, refuse
+from app.api.base import allow, api_blueprint, check_if_match, decode_cursor, guarded, page, refuse
 from app.api.representations import item_etag, item_json
 from app.api.schemas import ItemCreate, ItemFilter, ItemOut, ItemPage, ItemPatch
 from app.extensions import db
@@ -123,6 +123,7 @@ def get_item(key: str):
 @blp.route("/<key>", methods=["PATCH"])
 @blp.arguments(ItemPatch)
 @blp.response(200, ItemOut)
+@guarded(blp)
 def patch_item(body, key: str):
     """Change some of an item's fields; needs If-Match with its ETag."""
     allow("plan")
@@ -141,6 +142,7 @@ def patch_item(body, key: str):
 
 @blp.route("/<key>", methods=["DELETE"])
 @blp.response(204)
+@guarded(blp)
 def delete_item(key: str):
     """Delete an item and its dependencies; needs If-Match with its ETag."""
     allow("plan")

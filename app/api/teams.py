@@ -13,14 +13,13 @@ from typing import Any
 from flask_smorest import abort
 from sqlalchemy import select
 
-from app.api.base import allow, api_blueprint, check_if_match, etag_of, refuse
+from app.api.base import allow, api_blueprint, check_if_match, etag_of, guarded, refuse
 from app.api.representations import capacity_cell_json, period_json, team_json
 from app.api.schemas import (
     CapacityCellIn,
     CapacityCellOut,
     CapacityProblem,
     PeriodList,
-    Problem,
     TeamList,
     TeamOut,
 )
@@ -142,9 +141,8 @@ def get_capacity(slug: str, period: str):
 @blp.route("/teams/<slug>/capacity/<path:period>", methods=["PUT"])
 @blp.arguments(CapacityCellIn)
 @blp.response(200, CapacityCellOut, headers=ETAG_HEADER)
-@blp.alt_response(412, schema=CapacityProblem, description="Changed since read: `current`.")
-@blp.alt_response(428, schema=Problem, description="If-Match is missing.")
 @blp.doc(parameters=[IF_MATCH])
+@guarded(blp, stale=CapacityProblem)
 def put_capacity(body, slug: str, period: str):
     """Set a team's capacity in one period (null: use the team's default); needs
     If-Match with the cell's ETag."""
