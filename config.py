@@ -40,6 +40,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Requests per access token, across the whole API (Flask-Limiter's notation).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT") or "600/minute"
     UPDATE_CADENCE_DAYS = _int_env("UPDATE_CADENCE_DAYS", 7)
     # How long a process may reuse its analysis of an unchanged plan (0: never).
     ANALYSIS_REUSE_SECONDS = _int_env("ANALYSIS_REUSE_SECONDS", 600)
@@ -70,6 +72,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-only-not-secret"
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    API_RATE_LIMIT = "100000/minute"  # tests that count set their own
     ANALYSIS_REUSE_SECONDS = 0
     JOB_RUNNER = "manual"
     WEBHOOK_ALLOW_PRIVATE_HOSTS = False

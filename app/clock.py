@@ -16,3 +16,8 @@ def utcnow() -> datetime:
 def today() -> date:
     """Today's date in UTC."""
     return utcnow().date()
+
+
+def format_datetime(moment: datetime) -> str:
+    """A stored (naive UTC) time as written everywhere: ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from hashlib import sha1
 from typing import Any, Protocol
 
+from app.clock import format_datetime
+
 from .snapshot import Decision
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -270,7 +272,7 @@ class Conflict:
         if self.decision is not None:
             data["decision_note"] = self.decision.note
             data["decision_by"] = self.decision.by
-            data["decision_at"] = self.decision.at.isoformat()
+            data["decision_at"] = format_datetime(self.decision.at)
         return data
 
 

@@ -35,7 +35,7 @@ def token_key() -> str:
 
 
 def _api_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", "600/minute")
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def _authenticate() -> None:
@@ -60,7 +60,7 @@ def api_blueprint(name: str, import_name: str, url_prefix: str, description: str
     (no cookie signs an API request in)."""
     blp = Blueprint(name, import_name, url_prefix=url_prefix, description=description)
     blp.before_request(_authenticate)
-    limiter.limit(_api_limit, key_func=token_key)(blp)
+    limiter.shared_limit(_api_limit, scope="api", key_func=token_key)(blp)
     csrf.exempt(blp)
     return blp
 
@@ -114,12 +114,15 @@ def guarded(blp: Blueprint, stale: Any = None) -> Callable:
 def check_if_match(current: str, representation: Callable[[], dict[str, Any]]) -> None:
     """A change needs ``If-Match`` with the current ETag: 428 without it, 412 (with
     the current representation in ``current``) when it names an older version."""
-    if not request.if_match or (not request.if_match.as_set() and not request.if_match.star_tag):
+    # Weak tags match too (a proxy that compresses answers weakens their ETags),
+    # which is safe: an ETag here names a version, whatever its encoding.
+    tags = request.if_match
+    if not tags or (not tags.as_set(include_weak=True) and not tags.star_tag):
         abort(
             428,
             message=f"Send If-Match: {current} (the ETag of what you read) to change it.",
         )
-    if request.if_match.star_tag or request.if_match.contains(current.strip('"')):
+    if tags.star_tag or tags.contains_weak(current.strip('"')):
         return
     abort(
         412,

@@ -7,8 +7,9 @@ from typing import Any
 
 from app.alignment import PRIORITY_NAMES, Conflict
 from app.api.base import etag_of
+from app.clock import format_datetime
 from app.models import Dependency, Item, Period, StatusUpdate, Team
-from app.plan_io.exporter import format_datetime, plain_number
+from app.plan_io.exporter import plain_number
 from app.planning.history import HistoryEntry
 
 

@@ -8,20 +8,15 @@ exported, gives the same document byte for byte.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from app.alignment import PRIORITY_NAMES
+from app.clock import format_datetime
 from app.extensions import db
 from app.models import Dependency, Item, Period, StatusUpdate, Team, TeamCapacity, User
 from app.plan_io.validate import FORMAT
-
-
-def format_datetime(moment: datetime) -> str:
-    """Naive UTC as ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plain_number(value: float | None) -> int | float | None:

@@ -18,11 +18,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.clock import utcnow
+from app.clock import format_datetime, utcnow
 from app.extensions import db
 from app.models import Team
 from app.plan_io import FORMAT, ImportSummary, import_plan
-from app.plan_io.exporter import format_datetime
 from app.seed.demo_history import History
 from app.seed.demo_past import record_past_weeks
 from app.seed.demo_platform import PLATFORM_ITEMS, DemoItem

@@ -15,9 +15,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from app.clock import utcnow
+from app.clock import format_datetime, utcnow
 from app.plan_io import FORMAT
-from app.plan_io.exporter import format_datetime
 from app.seed.demo import quarters
 from app.weeks import iso_week
 

@@ -80,12 +80,18 @@ def test_a_token_records_its_last_use_without_the_get_writing(api_as, db):
 
 def test_the_rate_limit_answers_429_with_retry_after(app, api_as):
     api, _ = api_as("viewer")
+    usual = app.config["API_RATE_LIMIT"]
     app.config["API_RATE_LIMIT"] = "3/minute"
     try:
-        responses = [api.get("/api/v1/items") for _ in range(4)]
+        # One count per token, whatever the resource.
+        paths = ["/api/v1/items", "/api/v1/teams", "/api/v1/periods", "/api/v1/dependencies"]
+        responses = [api.get(path) for path in paths]
+        other, _ = api_as("viewer", email="other-viewer@example.com")
+        others = other.get("/api/v1/items")
     finally:
-        app.config["API_RATE_LIMIT"] = "600/minute"
+        app.config["API_RATE_LIMIT"] = usual
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert others.status_code == 200
     last = responses[-1]
     assert last.mimetype == PROBLEM
     assert int(last.headers["Retry-After"]) > 0

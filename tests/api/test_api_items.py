@@ -127,6 +127,19 @@ def test_a_change_needs_the_current_etag(planner_api, plan, db):
     assert db.session.scalar(select(Item.title).where(Item.key == "PAY-1")) == "Cards"
 
 
+def test_a_weak_etag_names_the_same_version(planner_api, plan):
+    """A proxy that compresses answers may weaken the ETag it passes on."""
+    etag = planner_api.get("/api/v1/items/PAY-1").headers["ETag"]
+    changed = planner_api.patch(
+        "/api/v1/items/PAY-1", json={"title": "Cards"}, headers={"If-Match": f"W/{etag}"}
+    )
+    assert changed.status_code == 200, changed.get_json()
+    stale = planner_api.patch(
+        "/api/v1/items/PAY-1", json={"title": "Old"}, headers={"If-Match": f"W/{etag}"}
+    )
+    assert stale.status_code == 412
+
+
 def test_a_move_by_patch_sets_both_periods(planner_api, plan):
     etag = planner_api.get("/api/v1/items/PAY-1").headers["ETag"]
     moved = planner_api.patch(
