@@ -156,3 +156,37 @@ def test_a_job_that_raises_is_retried_by_rq(rq_app):
     [job_id] = queue.scheduled_job_registry.get_job_ids()
     job = queue.fetch_job(job_id)
     assert job.retries_left == len(jobs.RETRY_INTERVALS) - 1
+
+
+def test_through_rq_a_500_is_retried_signed_then_redelivered_with_one_webhook_id(
+    rq_app, receiver, time_machine
+):
+    from datetime import timedelta
+
+    from rq.scheduler import RQScheduler
+
+    from app.clock import utcnow
+    from app.webhooks.delivery import BACKOFF
+
+    receiver.status = 500
+    secret = _committed_change(rq_app, receiver)
+    _work(rq_app)
+    receiver.status = 200
+    time_machine.move_to(utcnow() + BACKOFF[0] + timedelta(seconds=1), tick=False)
+    queue = jobs.runner(rq_app).queue()
+    scheduler = RQScheduler([queue], connection=queue.connection)
+    assert scheduler.acquire_locks()
+    scheduler.enqueue_scheduled_jobs()  # what `flask worker`'s scheduler does when due
+    scheduler.release_locks()
+    _work(rq_app)
+    with rq_app.app_context():
+        [row] = _db.session.scalars(_db.select(WebhookDelivery)).all()
+        assert row.state == "delivered" and row.attempts == 2
+        operations.redeliver(row)
+        _db.session.commit()
+    _work(rq_app)
+    first, retry, again = receiver.received
+    assert first.headers["webhook-id"] == retry.headers["webhook-id"] == again.headers["webhook-id"]
+    for got in (first, retry, again):
+        assert verify(secret, got.headers, got.body, int(got.headers["webhook-timestamp"]))
+    assert json.loads(again.body) == json.loads(first.body)
