@@ -75,6 +75,14 @@ def allow(action: str, obj: Any = None) -> None:
     abort(403, message=f"Your role ({user.role}) may not do this here.")
 
 
+def changes_something(body: dict[str, Any], fields: str) -> None:
+    """422 for a change that names no field (an empty or missing body)."""
+    if not body:
+        abort(422, message=f"Send {fields}: nothing was changed.", errors=[
+            {"field": None, "message": f"no field to change; send {fields}"}
+        ])  # fmt: skip
+
+
 def refuse(error: Refused, status: int = 422) -> None:
     abort(status, message=str(error), errors=error.errors())
 

@@ -10,7 +10,16 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.api.base import allow, api_blueprint, check_if_match, decode_cursor, guarded, page, refuse
+from app.api.base import (
+    allow,
+    api_blueprint,
+    changes_something,
+    check_if_match,
+    decode_cursor,
+    guarded,
+    page,
+    refuse,
+)
 from app.api.representations import dependency_etag, dependency_json
 from app.api.schemas import (
     DependencyCreate,
@@ -18,6 +27,7 @@ from app.api.schemas import (
     DependencyOut,
     DependencyPage,
     DependencyPatch,
+    DependencyProblem,
 )
 from app.extensions import db
 from app.models import Dependency, Item, Period, Team
@@ -147,15 +157,14 @@ def _stale(dep: Dependency, stale: StaleEdit) -> None:
 @blp.route("/<int:dep_id>", methods=["PATCH"])
 @blp.arguments(DependencyPatch)
 @blp.response(200, DependencyOut)
-@guarded(blp)
+@guarded(blp, stale=DependencyProblem)
 def patch_dependency(body: dict[str, Any], dep_id: int):
     """Change the needed-by period, or answer the request; needs If-Match.
 
     `needed_by` is a planner's change; `commitment` (committed or declined) and
     `note` answer the request, which planners and contributors of the providing team
     may do."""
-    if not body:
-        abort(422, message="Send needed_by, commitment or note: nothing was changed.")
+    changes_something(body, "needed_by, commitment or note")
     answering = "commitment" in body or "note" in body
     if "needed_by" in body:
         allow("plan")
@@ -186,7 +195,7 @@ def patch_dependency(body: dict[str, Any], dep_id: int):
 
 @blp.route("/<int:dep_id>", methods=["DELETE"])
 @blp.response(204)
-@guarded(blp)
+@guarded(blp, stale=DependencyProblem)
 def delete_dependency(dep_id: int):
     """Remove the dependency: the dependent no longer needs it. Needs If-Match."""
     allow("plan")

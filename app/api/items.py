@@ -11,9 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.alignment import PRIORITY_NAMES
-from app.api.base import allow, api_blueprint, check_if_match, decode_cursor, guarded, page, refuse
+from app.api.base import (
+    allow,
+    api_blueprint,
+    changes_something,
+    check_if_match,
+    decode_cursor,
+    guarded,
+    page,
+    refuse,
+)
 from app.api.representations import item_etag, item_json
-from app.api.schemas import ItemCreate, ItemFilter, ItemOut, ItemPage, ItemPatch
+from app.api.schemas import ItemCreate, ItemFilter, ItemOut, ItemPage, ItemPatch, ItemProblem
 from app.extensions import db
 from app.models import Item, Period, Team
 from app.planning import operations
@@ -123,10 +132,11 @@ def get_item(key: str):
 @blp.route("/<key>", methods=["PATCH"])
 @blp.arguments(ItemPatch)
 @blp.response(200, ItemOut)
-@guarded(blp)
+@guarded(blp, stale=ItemProblem)
 def patch_item(body, key: str):
     """Change some of an item's fields; needs If-Match with its ETag."""
     allow("plan")
+    changes_something(body, "at least one of the item's fields")
     item = item_or_404(key)
     check_if_match(item_etag(item), lambda: item_json(item))
     try:
@@ -142,7 +152,7 @@ def patch_item(body, key: str):
 
 @blp.route("/<key>", methods=["DELETE"])
 @blp.response(204)
-@guarded(blp)
+@guarded(blp, stale=ItemProblem)
 def delete_item(key: str):
     """Delete an item and its dependencies; needs If-Match with its ETag."""
     allow("plan")

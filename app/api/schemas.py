@@ -77,6 +77,12 @@ class ItemCreate(_ItemFields):
     priority = fields.String(required=True, validate=PRIORITY)
 
 
+class ItemProblem(Problem):
+    current = fields.Nested(
+        ItemOut, metadata={"description": "The item as it now stands (with 412)."}
+    )
+
+
 class ItemPatch(_ItemFields):
     pass
 
@@ -126,6 +132,13 @@ class DependencyOut(Schema):
     note = fields.String(metadata={"description": "The note given with the answer."})
     created_at = fields.String(metadata={"description": "When it was made (UTC, ISO 8601)."})
     version = fields.Integer(metadata={"description": "Counts its changes; the ETag names it."})
+
+
+class DependencyProblem(Problem):
+    current = fields.Nested(
+        DependencyOut,
+        metadata={"description": "The dependency as it now stands (with 412)."},
+    )
 
 
 class DependencyCreate(Schema):

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.api.base import allow, api_blueprint, refuse
+from app.api.base import allow, api_blueprint, changes_something, refuse
 from app.extensions import db
 from app.fields import NAME_MAX
 from app.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
@@ -183,6 +183,7 @@ def patch_endpoint(body, endpoint_id: int):
     """Change the URL, description, events, or whether it is active (enabling a
     disabled endpoint clears its failures)."""
     allow("admin")
+    changes_something(body, "url, events, description or active")
     endpoint = _endpoint_or_404(endpoint_id)
     try:
         operations.update_endpoint(endpoint, **body)

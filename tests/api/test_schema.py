@@ -38,7 +38,11 @@ def api_schema(app, db, api_plan):
     config = schemathesis.config.SchemathesisConfig.from_dict(
         {
             "headers": {"Authorization": f"Bearer {api_plan}"},
-            "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+            "checks": {
+                "positive_data_acceptance": {"expected-statuses": ACCEPTED},
+                # RFC 6585: a change without its precondition is 428.
+                "missing_required_header": {"expected-statuses": [400, 401, 403, 422, 428]},
+            },
         }
     )
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _OwnContext(app), config=config)
