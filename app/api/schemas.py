@@ -42,6 +42,24 @@ class Problem(Schema):
     errors = fields.List(fields.Dict())
 
 
+class PersonWeeks(fields.Float):
+    """A number of person-weeks: a JSON number (never a string or a boolean), finite;
+    written without a fraction when whole, as the plan interchange format writes it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_nan", False)
+        super().__init__(**kwargs)
+
+    def _format_num(self, value):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class ItemOut(Schema):
     key = fields.String()
     team = fields.String()
@@ -50,7 +68,7 @@ class ItemOut(Schema):
     priority = fields.String(metadata={"enum": list(PRIORITY_NAMES)})
     start = fields.String(allow_none=True)
     end = fields.String(allow_none=True)
-    estimate = fields.Float(allow_none=True)
+    estimate = PersonWeeks(allow_none=True)
     status = fields.String(metadata={"enum": list(STATUSES)})
     health = fields.String(metadata={"enum": list(HEALTHS)})
     owner = fields.String(allow_none=True)
@@ -65,7 +83,7 @@ class _ItemFields(Schema):
     priority = fields.String(validate=PRIORITY)
     start = fields.String(allow_none=True, validate=validate.Length(max=PERIOD_NAME_MAX))
     end = fields.String(allow_none=True, validate=validate.Length(max=PERIOD_NAME_MAX))
-    estimate = fields.Float(allow_none=True, allow_nan=False, validate=PERSON_WEEKS)
+    estimate = PersonWeeks(allow_none=True, validate=PERSON_WEEKS)
     status = fields.String(validate=validate.OneOf(STATUSES))
     health = fields.String(validate=validate.OneOf(HEALTHS))
     owner = fields.String(allow_none=True, validate=validate.Length(max=OWNER_MAX))
@@ -282,24 +300,6 @@ class ItemHistory(Schema):
 
 
 # -- Teams, periods and capacity -------------------------------------------------------
-
-
-class PersonWeeks(fields.Float):
-    """A number of person-weeks: a JSON number (never a string or a boolean), finite;
-    written without a fraction when whole, as the plan interchange format writes it."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("allow_nan", False)
-        super().__init__(**kwargs)
-
-    def _format_num(self, value):
-        number = float(value)
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            raise self.make_error("invalid", input=value)
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class PeriodOut(Schema):
