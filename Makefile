@@ -13,6 +13,7 @@ DEMO_PASSWORD := roadmap-demo-2027
 
 # UTC instants: Monday 00:00:30, Sunday 23:59:30, 31 December of a year with ISO
 # week 53, 1 January after it, the last minute of a quarter.
+DATES_AT_ONCE ?= 2
 TEST_DATES := 2026-12-07T00:00:30 2026-12-06T23:59:30 2026-12-31T23:59:30 \
 	2027-01-01T00:00:30 2027-03-31T23:59:30
 
@@ -65,11 +66,15 @@ test: lint
 
 test-dates: $(VENV)/.installed-dev
 	@command -v faketime >/dev/null || { echo "test-dates needs faketime (apt-get install faketime)"; exit 2; }
-	@for at in $(TEST_DATES); do \
-		echo "== the suite with the system clock started at $$at UTC =="; \
-		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$(echo $$at | tr T ' ')" \
-			env -u TEST_DATABASE_URL $(BIN)/pytest --ignore=tests/browser || exit 1; \
-	done
+	@# Two instants at a time, each run with its own temporary directory and log.
+	@logs=$$(mktemp -d); \
+	printf '%s\n' $(TEST_DATES) | xargs -P $(DATES_AT_ONCE) -I{} sh -c ' \
+		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$(echo {} | tr T " ")" \
+			env -u TEST_DATABASE_URL $(BIN)/pytest --ignore=tests/browser -p no:cacheprovider \
+			--basetemp='"$$logs"'/{} > '"$$logs"'/{}.log 2>&1; status=$$?; \
+		echo "== the suite with the system clock started at {} UTC: $$(tail -n 1 '"$$logs"'/{}.log)"; \
+		[ $$status = 0 ] || { cat '"$$logs"'/{}.log; exit 1; }'; \
+	status=$$?; rm -rf "$$logs"; exit $$status
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench

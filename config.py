@@ -10,6 +10,8 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'instance' / 'roadmap.db'}"
+DEFAULT_MAIL_FROM = "Roadmap alignment <roadmap@localhost>"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _int_env(name: str, default: int) -> int:
@@ -50,6 +52,12 @@ class Config:
     JOB_QUEUE = os.environ.get("JOB_QUEUE") or "roadmap"
     # Let webhooks go to loopback and private addresses (a receiver on this machine).
     WEBHOOK_ALLOW_PRIVATE_HOSTS = os.environ.get("WEBHOOK_ALLOW_PRIVATE_HOSTS", "") in ("1", "true")
+    # Mail (app.mail): smtp://user:pass@host:587 (STARTTLS) or smtps://host:465 (TLS);
+    # unset, each mail is written to the log instead.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM") or DEFAULT_MAIL_FROM
+    # The address people reach the app at, for the links in mails.
+    BASE_URL = os.environ.get("BASE_URL") or DEFAULT_BASE_URL
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -76,6 +84,9 @@ class TestingConfig(Config):
     ANALYSIS_REUSE_SECONDS = 0
     JOB_RUNNER = "manual"
     WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    MAIL_URL = None
+    MAIL_FROM = DEFAULT_MAIL_FROM
+    BASE_URL = DEFAULT_BASE_URL
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False

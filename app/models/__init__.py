@@ -4,6 +4,7 @@ from app.models.access_token import TOKEN_SCOPES, AccessToken
 from app.models.audit import AuditEvent
 from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
+from app.models.mail import OutgoingMail
 from app.models.period import Period
 from app.models.revision import PlanChange, PlanRevision
 from app.models.session import UserSession
@@ -32,6 +33,7 @@ __all__ = [
     "ConflictDecision",
     "Dependency",
     "Item",
+    "OutgoingMail",
     "Period",
     "PlanChange",
     "PlanRevision",
