@@ -46,6 +46,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.planning import bp as planning_bp
     from app.roadmap import bp as roadmap_bp
     from app.status import bp as status_bp
@@ -59,6 +60,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(webhooks_bp)
 
     from app.api import init_api

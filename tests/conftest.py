@@ -362,3 +362,53 @@ def as_user(make_user, sign_in):
         return sign_in(user), user
 
     return make
+
+
+# -- Jobs, mail and a stopped clock ----------------------------------------------------
+
+
+@pytest.fixture
+def queued(app, db):
+    """The tests' job runner: jobs are listed; ``queued.run_queued()`` runs them here."""
+    from app import jobs
+
+    runner = jobs.runner(app)
+    runner.clear()
+    yield runner
+    runner.clear()
+
+
+@pytest.fixture(scope="session")
+def _smtp_server():
+    from mail_server import smtp_server
+
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture
+def inbox(app, _smtp_server, monkeypatch):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, in a thread), emptied, with
+    MAIL_URL pointing at it: ``inbox.envelopes`` is what it received."""
+    received, url = _smtp_server
+    received.envelopes.clear()
+    monkeypatch.setitem(app.config, "MAIL_URL", url)
+    return received
+
+
+@pytest.fixture
+def frozen(time_machine):
+    """The clock stopped now; ``frozen(delta)`` moves it on (a timedelta, or seconds)."""
+    from datetime import timedelta
+
+    from app.clock import utcnow
+
+    moment = utcnow()
+    time_machine.move_to(moment, tick=False)
+
+    def move(delta):
+        nonlocal moment
+        moment += delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        time_machine.move_to(moment, tick=False)
+
+    return move

@@ -22,14 +22,13 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 
-from flask import has_app_context
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from app import jobs
 from app.clock import utcnow
 from app.extensions import db
+from app.jobs.after_commit import enqueue_after_commit
 from app.mail.message import compose, new_message_id
 from app.mail.transport import TIMEOUT, MailURLError, deliver
 from app.models import OutgoingMail
@@ -47,7 +46,6 @@ ATTEMPTS = len(BACKOFF) + 1
 LEASE = timedelta(minutes=5)  # longer than any attempt: each of its steps times out
 SWEEP_MOST = 1000
 SEND_JOB = "app.mail.outbox:send_mail"
-_TO_SEND = "mail_to_send"  # ids of the mails this transaction queued
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -80,28 +78,8 @@ def queue_mail(
     mail_id = session.execute(statement).scalar()
     if mail_id is None:
         return False
-    session.info.setdefault(_TO_SEND, []).append(mail_id)
+    enqueue_after_commit(session, SEND_JOB, mail_id)
     return True
-
-
-@event.listens_for(Session, "after_commit")
-def _enqueue(session) -> None:
-    if session.in_nested_transaction():  # a savepoint released: not committed yet
-        return
-    ids = session.info.pop(_TO_SEND, None)
-    if not ids or not has_app_context():
-        return
-    try:
-        for mail_id in ids:
-            jobs.enqueue(SEND_JOB, mail_id)
-    except Exception:
-        log.exception("could not enqueue mails; the periodic sweep will send them")
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session, previous) -> None:
-    if not previous.nested:
-        session.info.pop(_TO_SEND, None)
 
 
 def _due(now: datetime):

@@ -5,6 +5,13 @@ from app.models.audit import AuditEvent
 from app.models.conflict import ConflictDecision
 from app.models.item import Dependency, Item
 from app.models.mail import OutgoingMail
+from app.models.notification import (
+    CHANNELS,
+    NOTIFICATION_EVENTS,
+    ChatMessage,
+    Notification,
+    NotificationPreference,
+)
 from app.models.period import Period
 from app.models.revision import PlanChange, PlanRevision
 from app.models.session import UserSession
@@ -23,6 +30,11 @@ from app.models.webhook import (
 )
 
 __all__ = [
+    "CHANNELS",
+    "NOTIFICATION_EVENTS",
+    "ChatMessage",
+    "Notification",
+    "NotificationPreference",
     "ROLES",
     "TOKEN_SCOPES",
     "WEBHOOK_EVENTS",

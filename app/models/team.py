@@ -33,6 +33,8 @@ class Team(db.Model):
     # Bumped whenever default_capacity changes (see below), so that the capacity
     # form can tell that the default it loaded is no longer current.
     capacity_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The team's chat channel: an incoming-webhook URL that gets its notifications.
+    chat_channel_url: Mapped[str | None] = mapped_column(String(2000))
 
     capacities: Mapped[list["TeamCapacity"]] = relationship(
         back_populates="team", cascade="all, delete-orphan"

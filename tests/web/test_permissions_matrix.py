@@ -90,6 +90,9 @@ EXPECTED = {
     "dashboard.withdraw": {"POST": answers(302, 403, 403, 404, 404)},
     "dashboard.slipped": {"GET": EVERYONE},
     "dashboard.say_do": {"GET": EVERYONE},
+    # a link from a mail, for whoever holds it; this one is forged
+    "notifications.unsubscribe": {"GET": answers(404, 404, 404, 404, 404)},
+    "notifications.unsubscribe_now": {"POST": answers(404, 404, 404, 404, 404)},
     "webhooks.endpoints": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
     # no such endpoint or delivery: 404 once allowed
     "webhooks.endpoint": {"GET": ADMIN_MISSING, "POST": ADMIN_MISSING},
@@ -115,6 +118,7 @@ def test_every_route_answers_every_role_as_the_table_says(
         "fingerprint": "0" * 16,
         "token_id": 999,
         "endpoint_id": 999,
+        "token": "forged",
         "delivery_id": 999,
         "name": "swagger-ui.css",
     }

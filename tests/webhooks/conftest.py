@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from app import jobs
 from app.auth.tokens import create_token
 from app.extensions import db as _db
 from app.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEvent
@@ -91,15 +90,6 @@ def receiver():
 @pytest.fixture
 def allow_private(app, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_HOSTS", True)
-
-
-@pytest.fixture
-def queued(app, db):
-    """The tests' job runner: jobs are listed; ``queued.run_queued()`` runs them here."""
-    runner = jobs.runner(app)
-    runner.clear()
-    yield runner
-    runner.clear()
 
 
 @pytest.fixture

@@ -15,20 +15,6 @@ from app.webhooks.delivery import ATTEMPTS, BACKOFF, DISABLE_AFTER, deliver_due
 from app.webhooks.signing import verify
 
 
-@pytest.fixture
-def frozen(time_machine):
-    """The clock stopped now; ``frozen(seconds)`` moves it on."""
-    moment = utcnow()
-    time_machine.move_to(moment, tick=False)
-
-    def move(seconds: float):
-        nonlocal moment
-        moment += timedelta(seconds=seconds)
-        time_machine.move_to(moment, tick=False)
-
-    return move
-
-
 def _received_json(receiver, n=-1):
     return json.loads(receiver.received[n].body)
 
