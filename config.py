@@ -6,7 +6,10 @@ real SECRET_KEY.
 """
 
 import os
+import re
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'instance' / 'roadmap.db'}"
@@ -22,6 +25,54 @@ def _int_env(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKLY = re.compile(r"([a-z]+)\s+(\d{1,2}):(\d{2})")
+_DAILY = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def _clock_time(hour: str, minute: str, text: str) -> time:
+    if int(hour) > 23 or int(minute) > 59:
+        raise ValueError(f"{text!r} is not a time of day (00:00 to 23:59)")
+    return time(int(hour), int(minute))
+
+
+def parse_weekly(text: str) -> tuple[int, time]:
+    """``"Thursday 10:00"`` (a day's name or its first three letters, 24-hour time)
+    as (weekday, Monday being 0; time of day). A ValueError that says what is wrong."""
+    match = _WEEKLY.fullmatch(text.strip().lower())
+    days = [day for day in DAYS if match and len(match[1]) >= 3 and day.startswith(match[1])]
+    if not match or len(days) != 1:
+        raise ValueError(f'{text!r} is not a day and a time: write it like "Thursday 10:00"')
+    return DAYS.index(days[0]), _clock_time(match[2], match[3], text)
+
+
+def parse_daily(text: str) -> time:
+    """``"08:00"`` as a time of day; a ValueError that says what is wrong."""
+    match = _DAILY.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f'{text!r} is not a time of day: write it like "08:00"')
+    return _clock_time(match[1], match[2], text)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA time zone (``Europe/Berlin``); a ValueError for anything else."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{name!r} is not a time zone: write one like Europe/Berlin") from exc
+
+
+def _checked_env(name: str, default: str, parse) -> str:
+    """The variable (else the default) once ``parse`` accepts it: a bad value stops
+    the app at startup, saying which variable is wrong."""
+    raw = (os.environ.get(name) or "").strip() or default
+    try:
+        parse(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name}: {exc}") from exc
+    return raw
 
 
 def _database_url(url: str) -> str:
@@ -58,6 +109,13 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM") or DEFAULT_MAIL_FROM
     # The address people reach the app at, for the links in mails.
     BASE_URL = os.environ.get("BASE_URL") or DEFAULT_BASE_URL
+    # When the weekly notifications go out (app.notifications.schedule), in the
+    # organisation's time zone (an IANA name).
+    ORG_TIMEZONE = _checked_env("ORG_TIMEZONE", "UTC", parse_zone)
+    REMINDER_AT = _checked_env("REMINDER_AT", "Thursday 10:00", parse_weekly)
+    NUDGE_AT = _checked_env("NUDGE_AT", "Friday 10:00", parse_weekly)
+    DIGEST_AT = _checked_env("DIGEST_AT", "Monday 08:00", parse_weekly)
+    DAILY_MAIL_AT = _checked_env("DAILY_MAIL_AT", "08:00", parse_daily)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -87,6 +145,11 @@ class TestingConfig(Config):
     MAIL_URL = None
     MAIL_FROM = DEFAULT_MAIL_FROM
     BASE_URL = DEFAULT_BASE_URL
+    ORG_TIMEZONE = "UTC"
+    REMINDER_AT = "Thursday 10:00"
+    NUDGE_AT = "Friday 10:00"
+    DIGEST_AT = "Monday 08:00"
+    DAILY_MAIL_AT = "08:00"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_ENABLED = False

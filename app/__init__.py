@@ -47,6 +47,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     from app.dashboard import bp as dashboard_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
+    from app.notifications import events as notification_events  # noqa: F401  (its listener)
     from app.planning import bp as planning_bp
     from app.roadmap import bp as roadmap_bp
     from app.status import bp as status_bp

@@ -42,7 +42,8 @@ AUDITED = {
     ConflictDecision: "conflict_decision",
 }
 NOT_RECORDED = {"id", "version", "updated_at", "item_seq", "capacity_version"}
-SECRET = {"password_hash"}
+# Recorded as "(set)": a chat channel's incoming-webhook URL is a credential.
+SECRET = {"password_hash", "chat_channel_url"}
 _PENDING = "audit_pending"
 
 _cli_actor: ContextVar[tuple[int | None, str | None]] = ContextVar(

@@ -8,15 +8,23 @@ time moves it explicitly with the `time_machine` fixture
 including the browser tests' server thread.
 
 Set TEST_DATABASE_URL (postgresql+psycopg://...) to run the same suite on PostgreSQL.
+
+``receiver`` is an HTTP server on 127.0.0.1 that webhooks and chat channels post
+to (with ``allow_private``, which lets them go to a private address).
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import threading
 import uuid
+from collections import deque
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
@@ -412,3 +420,80 @@ def frozen(time_machine):
         time_machine.move_to(moment, tick=False)
 
     return move
+
+
+# -- An HTTP receiver for webhooks and chat channels ------------------------------
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """What it answers: the next of ``statuses`` (then ``status``), after ``delay``
+    seconds; what it got: ``received``."""
+
+    url: str = ""
+    status: int = 200
+    statuses: deque = field(default_factory=deque)
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    got: threading.Event = field(default_factory=threading.Event)
+
+    def answer(self, *statuses: int) -> None:
+        self.statuses.extend(statuses)
+
+    def wait(self, count: int = 1, timeout: float = 10.0) -> list[Received]:
+        """The requests, once ``count`` have come (a thread or worker sends them)."""
+        deadline = threading.Event()
+        for _ in range(int(timeout * 20)):
+            if len(self.received) >= count:
+                break
+            deadline.wait(0.05)
+        assert len(self.received) >= count, f"got {len(self.received)} of {count} requests"
+        return self.received
+
+
+@pytest.fixture
+def receiver():
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            state.received.append(
+                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
+            if state.delay:
+                threading.Event().wait(state.delay)
+            status = state.statuses.popleft() if state.statuses else state.status
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+            state.got.set()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_port}/hooks"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def allow_private(app, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_HOSTS", True)

@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    URLField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,6 +24,7 @@ from wtforms.validators import (
 from app.admin.operations import FIRST_YEAR, LAST_YEAR
 from app.fields import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PERIOD_NAME_MAX, PERSON_WEEKS_MAX
 from app.forms import FlaskForm, strip
+from app.models.webhook import URL_MAX
 
 ROLE_CHOICES = [
     SelectChoice("viewer", "Viewer: reads the roadmap and the dashboards"),
@@ -60,6 +62,11 @@ class _TeamFields(FlaskForm):
     default_capacity = FloatField(
         "Default capacity (person-weeks per period)",
         validators=[Optional(), NumberRange(min=0, max=PERSON_WEEKS_MAX)],
+    )
+    chat_channel_url = URLField(
+        "Chat channel (incoming webhook URL)",
+        filters=[strip],
+        validators=[Optional(), Length(max=URL_MAX)],
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.alignment import TEAM_KINDS
@@ -27,6 +28,7 @@ from app.fields import (
     too_long,
 )
 from app.models import ROLES, Period, Team, TeamMembership, User
+from app.webhooks.addresses import AddressRefused, resolve
 
 FIRST_YEAR, LAST_YEAR = 1970, 2200
 QUARTERS = (((1, 1), (3, 31)), ((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31)))
@@ -183,6 +185,22 @@ def update_team(team: Team, *, name: str, kind: str, default_capacity: float | N
     team.name = name.strip()
     team.kind = kind
     team.default_capacity = default_capacity
+    db.session.flush()
+
+
+def set_chat_channel(team: Team, url: str | None) -> None:
+    """Give the team a chat channel (an incoming-webhook URL that takes a
+    Slack-compatible JSON body), or none (empty). A new URL must be http(s) on a
+    public address (any address with WEBHOOK_ALLOW_PRIVATE_HOSTS), as a webhook's."""
+    url = (url or "").strip() or None
+    if url == team.chat_channel_url:
+        return
+    if url is not None:
+        try:
+            resolve(url, bool(current_app.config.get("WEBHOOK_ALLOW_PRIVATE_HOSTS")))
+        except AddressRefused as error:
+            raise AdminError(str(error), "chat_channel_url") from error
+    team.chat_channel_url = url
     db.session.flush()
 
 

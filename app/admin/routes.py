@@ -157,14 +157,20 @@ def teams():
 @require("admin")
 def new_team():
     form = NewTeamForm()
-    saved = _saved(
-        form,
-        lambda: operations.create_team(
+
+    def save() -> Team:
+        team = operations.create_team(
             slug=form.slug.data,
             name=form.name.data,
             kind=form.kind.data,
             default_capacity=form.default_capacity.data,
-        ),
+        )
+        operations.set_chat_channel(team, form.chat_channel_url.data)
+        return team
+
+    saved = _saved(
+        form,
+        save,
         lambda team: f"Created the team {team.name} ({team.slug}).",
         ".teams",
     )
@@ -177,14 +183,19 @@ def new_team():
 def edit_team(team_id: int):
     team = db.get_or_404(Team, team_id)
     form = EditTeamForm(obj=team)
-    saved = _saved(
-        form,
-        lambda: operations.update_team(
+
+    def save() -> None:
+        operations.update_team(
             team,
             name=form.name.data,
             kind=form.kind.data,
             default_capacity=form.default_capacity.data,
-        ),
+        )
+        operations.set_chat_channel(team, form.chat_channel_url.data)
+
+    saved = _saved(
+        form,
+        save,
         lambda _: f"Saved the team {team.name}.",
         ".teams",
     )

@@ -19,6 +19,8 @@ from app.auth.operations import AccountError
 from app.extensions import db, limiter, login_manager
 from app.forms import refused
 from app.models import User
+from app.notifications.forms import PreferencesForm
+from app.notifications.preferences import preferences_of
 from app.web import local_url
 
 login_manager.login_view = "auth.login"
@@ -122,6 +124,7 @@ def account_page(
     password_form: ChangePasswordForm | None = None,
     token_form: NewTokenForm | None = None,
     new_token: tokens.NewToken | None = None,
+    notifications_form: PreferencesForm | None = None,
     status: int = 200,
 ):
     sessions = operations.live_sessions(current_user)
@@ -138,6 +141,8 @@ def account_page(
         tokens=tokens.tokens_of(current_user),
         new_token=new_token,
         is_expired=tokens.is_expired,
+        notifications_form=notifications_form
+        or PreferencesForm(formdata=None, data=preferences_of(current_user.id)),
     ), status
 
 

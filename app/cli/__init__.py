@@ -13,6 +13,7 @@ class BadInput(click.ClickException):
 def register_cli(app: Flask) -> None:
     from app.cli.conflicts import conflicts_command
     from app.cli.digest import digest_command
+    from app.cli.notify import notify_cli
     from app.cli.periods import periods
     from app.cli.plan import plan_cli
     from app.cli.seed import seed_cli
@@ -28,6 +29,7 @@ def register_cli(app: Flask) -> None:
         seed_cli,
         conflicts_command,
         digest_command,
+        notify_cli,
         snapshot_command,
         tokens,
         worker_command,

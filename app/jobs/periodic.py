@@ -1,8 +1,9 @@
 """What runs on a schedule, once a minute (``tick``): the sweeps of webhook
-deliveries and of mails that are due, the conflict check when the plan changed or
-an hour has passed, and the weekly snapshot from Monday SNAPSHOT_HOUR:00 UTC on,
-when the week's is not taken yet. Each part is idempotent: ticks of several
-processes at once do no harm."""
+deliveries, mails and chat messages that are due, the conflict check when the plan changed or
+an hour has passed, the weekly snapshot from Monday SNAPSHOT_HOUR:00 UTC on,
+when the week's is not taken yet, and the notifications that are due (reminders,
+nudges, the digest mail, the daily mail: app.notifications.schedule). Each part
+is idempotent: ticks of several processes at once do no harm."""
 
 from __future__ import annotations
 
@@ -22,10 +23,19 @@ SNAPSHOT_HOUR = 6  # UTC, on Mondays
 
 def tick() -> None:
     from app.mail import send_due
+    from app.notifications import chat
+    from app.notifications.schedule import notifications_due
     from app.webhooks.conflicts import check_conflicts_if_stale
     from app.webhooks.delivery import sweep
 
-    for part in (sweep, send_due, check_conflicts_if_stale, weekly_snapshot):
+    for part in (
+        sweep,
+        send_due,
+        chat.send_due,
+        check_conflicts_if_stale,
+        weekly_snapshot,
+        notifications_due,
+    ):
         try:
             part()
         except Exception:

@@ -10,7 +10,7 @@ caller's transaction: a rolled-back change notifies nobody.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import current_app, render_template
@@ -50,9 +50,17 @@ def _insert(table):
     return _INSERTS[db.session.connection().dialect.name](table)
 
 
-def notify(users: Iterable[User], note: Note, teams: Iterable[Team] = ()) -> int:
+def notify(
+    users: Iterable[User],
+    note: Note,
+    teams: Iterable[Team] = (),
+    *,
+    mail: Callable[[User, Note], bool] | None = None,
+) -> int:
     """Notify these users (the inactive ones left out) and these teams' chat
-    channels of ``note``; how many people it reached. Never commits."""
+    channels of ``note``; how many people it reached. ``mail`` writes the mail of
+    those whose channel is ``email`` (default: ``mail_now``, the note itself).
+    Never commits."""
     people = {user.id: user for user in users if user.active}
     channels = channels_of(people, note.event) if people else {}
     reached = 0
@@ -79,11 +87,30 @@ def notify(users: Iterable[User], note: Note, teams: Iterable[Team] = ()) -> int
             continue  # this person has it already
         reached += 1
         if channel == "email":
-            mail_now(people[user_id], note)
+            (mail or mail_now)(people[user_id], note)
     for team in teams:
         if team.chat_channel_url:
             post_to_chat(team, note)
     return reached
+
+
+def notified(user_ids: Iterable[int], key: str) -> set[int]:
+    """Those of these users who have the notification of ``key`` already."""
+    ids = list(set(user_ids))
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.key == key[:KEY_MAX], Notification.user_id.in_(ids)
+            )
+        )
+    )
+
+
+def path_of(endpoint: str, **values) -> str:
+    """The path of an endpoint (``/status/my-week``), for a Note, in a request or not."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def unsubscribe_url(user: User, event: str) -> str:
@@ -152,3 +179,47 @@ def members_of(teams: Iterable[Team]) -> list[User]:
             .distinct()
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What ``notify`` would do for one person: the note, their channel for its
+    event, and whether they have it already (then nothing happens)."""
+
+    user: User
+    note: Note
+    channel: str
+    done: bool
+
+    @property
+    def goes_out(self) -> bool:
+        return not self.done and self.channel != "off"
+
+    def describe(self) -> str:
+        how = self.channel
+        if self.done:
+            how += ", already sent"
+        elif self.channel == "off":
+            how += ": nothing sent"
+        return f"{self.user.email} ({how}): {self.note.title}"
+
+
+def plan(pairs: Iterable[tuple[User, Note]]) -> list[Planned]:
+    """Each (person, note) as ``notify`` would take it, the inactive left out; a few
+    queries per distinct event and key, none per person."""
+    pairs = [(user, note) for user, note in pairs if user.active]
+    channels: dict[str, dict[int, str]] = {}
+    done: dict[str, set[int]] = {}
+    for event in {note.event for _user, note in pairs}:
+        channels[event] = channels_of([u.id for u, n in pairs if n.event == event], event)
+    for key in {note.key for _user, note in pairs}:
+        done[key] = notified([u.id for u, n in pairs if n.key == key], key)
+    return [
+        Planned(user, note, channels[note.event][user.id], user.id in done[note.key])
+        for user, note in pairs
+    ]
+
+
+def deliver(planned: Iterable[Planned], mail: Callable[[User, Note], bool] | None = None) -> int:
+    """Send what ``plan`` found to go out; how many people it reached. Never commits."""
+    return sum(notify([p.user], p.note, mail=mail) for p in planned if p.goes_out)

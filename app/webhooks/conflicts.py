@@ -4,19 +4,25 @@ fingerprint. A new fingerprint is ``conflict.opened``, one gone is
 ``conflict.resolved`` (with the conflict as last announced), one whose severity,
 state or message differs is ``conflict.changed`` (with what it was).
 
+The same comparison (``compare_with_announced``) tells the notifications of
+conflicts (app.notifications.events): the people of the teams concerned hear of
+what opened, turned critical or was resolved.
+
 A check runs after each committed change of the plan while some active endpoint
-wants conflict events (app.webhooks.events), and from the periodic tick when the
-plan's revision moved or an hour passed (conflicts also come with time: a status
-goes stale). Checks take turns on the one ``conflict_baseline`` row. The first
-check after an endpoint starts wanting conflict events only records the conflicts
-as they are (the baseline); when none wants them any more, the record is dropped.
+wants conflict events or someone is to be notified of them (app.webhooks.events),
+and from the periodic tick when the plan's revision moved or an hour passed
+(conflicts also come with time: a status goes stale). Checks take turns on the one
+``conflict_baseline`` row. The first check after an endpoint starts wanting conflict
+events (or the first person joins a team) only records the conflicts as they are
+(the baseline); when neither any more, the record is dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -63,14 +69,30 @@ def _take_turn() -> ConflictBaseline:
     return session.get(ConflictBaseline, BASELINE_ROW, populate_existing=True)
 
 
+@dataclass(frozen=True, slots=True)
+class ConflictChanges:
+    """What changed in the plan's conflicts since the last check (``since``), each
+    conflict as ``Conflict.to_dict`` tells it: the opened ones, the resolved ones
+    as last announced, and the changed ones with what they were."""
+
+    since: datetime | None
+    opened: list[dict[str, Any]] = field(default_factory=list)
+    resolved: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+
+
 def check_conflicts() -> int:
-    """Announce what changed in the plan's conflicts since the last check; the
-    number of events written."""
+    """Announce what changed in the plan's conflicts since the last check, to the
+    endpoints that want conflict events and to the people of the teams concerned
+    (app.notifications.events); the number of changes found."""
+    from app.notifications.events import conflicts_notified, notify_of_conflicts
+
     session = db.session
     baseline = _take_turn()
     endpoints = _wanting()
+    notifying = conflicts_notified(session)
     now = utcnow()
-    if not endpoints:
+    if not endpoints and not notifying:
         if baseline.taken:
             session.execute(delete(AnnouncedConflict.__table__))
             baseline.taken = False
@@ -78,17 +100,37 @@ def check_conflicts() -> int:
         session.commit()
         return 0
     revision = current_revision()
-    conflicts = analyze_plan().conflicts
-    current = {c.fingerprint: c for c in conflicts}
-    digests = {fp: _digest(c.severity, c.state, c.message) for fp, c in current.items()}
-    table = AnnouncedConflict.__table__
+    current = {c.fingerprint: c for c in analyze_plan().conflicts}
     if not baseline.taken:
-        session.execute(delete(table))
-        _insert(current, digests)
+        session.execute(delete(AnnouncedConflict.__table__))
+        _insert(current, {fp: _digest_of(c) for fp, c in current.items()})
         baseline.taken, baseline.revision, baseline.checked_at = True, revision, now
         session.commit()
         return 0
+    changes = compare_with_announced(current, since=baseline.checked_at)
+    found = _webhook_events(changes)
+    if endpoints:
+        deliver_after_commit(session, write_events(session, found, endpoints))
+    if notifying:
+        notify_of_conflicts(changes)
+    baseline.revision, baseline.checked_at = revision, now
+    session.commit()
+    return len(found)
 
+
+def _digest_of(conflict: Conflict) -> str:
+    return _digest(conflict.severity, conflict.state, conflict.message)
+
+
+def compare_with_announced(
+    current: dict[str, Conflict], since: datetime | None = None
+) -> ConflictChanges:
+    """The plan's conflicts now (by fingerprint) against those last announced, by
+    fingerprint and digest; the record is brought up to date (in the caller's
+    transaction)."""
+    session = db.session
+    table = AnnouncedConflict.__table__
+    digests = {fp: _digest_of(c) for fp, c in current.items()}
     stored = dict(session.execute(select(table.c.fingerprint, table.c.digest)).all())
     opened = [fp for fp in current if fp not in stored]
     resolved = [fp for fp in stored if fp not in current]
@@ -102,20 +144,6 @@ def check_conflicts() -> int:
                 )
             ).all()
         )
-    found: list[tuple[str, dict[str, Any]]] = []
-    found += [("conflict.opened", {"conflict": _shown(current[fp])}) for fp in opened]
-    found += [("conflict.resolved", {"conflict": before[fp]}) for fp in resolved]
-    for fp in changed:
-        was = before[fp]
-        found.append(
-            (
-                "conflict.changed",
-                {
-                    "conflict": _shown(current[fp]),
-                    "previous": {key: was.get(key) for key in ("severity", "state", "message")},
-                },
-            )
-        )
     if resolved:
         session.execute(delete(table).where(table.c.fingerprint.in_(resolved)))
     _insert({fp: current[fp] for fp in opened}, digests)
@@ -125,10 +153,29 @@ def check_conflicts() -> int:
             .where(table.c.fingerprint == fp)
             .values(digest=digests[fp], conflict=_shown(current[fp]))
         )
-    deliver_after_commit(session, write_events(session, found, endpoints))
-    baseline.revision, baseline.checked_at = revision, now
-    session.commit()
-    return len(found)
+    return ConflictChanges(
+        since,
+        [_shown(current[fp]) for fp in opened],
+        [before[fp] for fp in resolved],
+        [(_shown(current[fp]), before[fp]) for fp in changed],
+    )
+
+
+def _webhook_events(changes: ConflictChanges) -> list[tuple[str, dict[str, Any]]]:
+    found: list[tuple[str, dict[str, Any]]] = []
+    found += [("conflict.opened", {"conflict": conflict}) for conflict in changes.opened]
+    found += [("conflict.resolved", {"conflict": conflict}) for conflict in changes.resolved]
+    found += [
+        (
+            "conflict.changed",
+            {
+                "conflict": now,
+                "previous": {key: was.get(key) for key in ("severity", "state", "message")},
+            },
+        )
+        for now, was in changes.changed
+    ]
+    return found
 
 
 def _insert(conflicts: dict[str, Conflict], digests: dict[str, str]) -> None:
@@ -143,9 +190,10 @@ def _insert(conflicts: dict[str, Conflict], digests: dict[str, str]) -> None:
 
 
 def check_conflicts_if_stale() -> int:
-    """The check, when some endpoint wants conflict events and the plan changed
-    since the last one (or RECHECK_AFTER passed), or when none wants them any more
-    and the record is to be dropped. The periodic tick's part."""
+    """The check, when some endpoint wants conflict events or someone is to be
+    notified of them, and the plan changed since the last one (or RECHECK_AFTER
+    passed); or when neither any more and the record is to be dropped. The periodic
+    tick's part."""
     table = ConflictBaseline.__table__
     row = db.session.execute(
         select(table.c.taken, table.c.revision, table.c.checked_at).where(
@@ -153,7 +201,9 @@ def check_conflicts_if_stale() -> int:
         )
     ).first()
     taken, revision, checked_at = row or (False, None, None)
-    wanting = bool(_wanting())
+    from app.notifications.events import conflicts_notified
+
+    wanting = bool(_wanting()) or conflicts_notified(db.session)
     stale = (
         not taken
         or revision != current_revision()

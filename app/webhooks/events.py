@@ -11,7 +11,8 @@ rolled back sends nothing. Only after the commit are the deliveries enqueued
 (app.jobs); a delivery whose job is lost is found by the periodic sweep.
 
 A transaction that changed the plan also asks, after its commit, for the conflict
-check (app.webhooks.conflicts) when some endpoint wants conflict events.
+check (app.webhooks.conflicts) when some endpoint wants conflict events or someone
+is to be notified of them (app.notifications.events).
 """
 
 from __future__ import annotations
@@ -106,6 +107,14 @@ def _rolled_back(session, previous) -> None:
         session.info.pop(key, None)
 
 
+def changes_in(session) -> dict[tuple[str, int], list]:
+    """What this transaction has changed so far (flushed), merged as the events
+    will be: ``{(entity, id): [action, {column: [old, new]}]}``. Read, not taken:
+    the webhooks' own listener takes them at the commit."""
+    pending = session.info.get(_PENDING)
+    return _merged(pending) if pending else {}
+
+
 def deliver_after_commit(session, delivery_ids: Iterable[int], check: bool = False) -> None:
     """Enqueue these deliveries (and with ``check`` the conflict check) once the
     session's transaction has committed."""
@@ -124,14 +133,17 @@ def _write_deliveries(session) -> None:
     plan_changed = bool(session.info.pop(_PLAN, None) or session.info.get(PLAN_CHANGED))
     if not pending and not plan_changed:
         return
+    from app.notifications.events import conflicts_notified
+
     endpoints = active_endpoints(session)
-    if not endpoints:
-        return
-    if pending:
+    if pending and endpoints:
         wanted = {name for _id, events in endpoints for name in events}
         found = [e for e in _events(session, _merged(pending)) if e[0] in wanted]
         deliver_after_commit(session, write_events(session, found, endpoints))
-    if plan_changed and any(name in CONFLICT_EVENTS for _id, ev in endpoints for name in ev):
+    if plan_changed and (
+        any(name in CONFLICT_EVENTS for _id, ev in endpoints for name in ev)
+        or conflicts_notified(session)
+    ):
         session.info[_CHECK] = True
 
 

@@ -93,6 +93,11 @@ EXPECTED = {
     # a link from a mail, for whoever holds it; this one is forged
     "notifications.unsubscribe": {"GET": answers(404, 404, 404, 404, 404)},
     "notifications.unsubscribe_now": {"POST": answers(404, 404, 404, 404, 404)},
+    # the inbox is everyone's own; no such notification (999) is anyone's
+    "notifications.inbox_page": {"GET": EVERYONE},
+    "notifications.open_note": {"POST": answers(302, 404, 404, 404, 404)},
+    "notifications.mark_all_read": {"POST": answers(302, 302, 302, 302, 302)},
+    "notifications.save_preferences": {"POST": answers(302, 400, 400, 400, 400)},
     "webhooks.endpoints": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
     # no such endpoint or delivery: 404 once allowed
     "webhooks.endpoint": {"GET": ADMIN_MISSING, "POST": ADMIN_MISSING},
@@ -120,6 +125,7 @@ def test_every_route_answers_every_role_as_the_table_says(
         "endpoint_id": 999,
         "token": "forged",
         "delivery_id": 999,
+        "note_id": 999,
         "name": "swagger-ui.css",
     }
     user = None

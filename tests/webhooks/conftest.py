@@ -1,13 +1,8 @@
-"""Fixtures of the webhook tests: a receiver on 127.0.0.1 (a tiny HTTP server in a
-thread), the setting that lets webhooks go there, the tests' job runner, endpoints."""
+"""Fixtures of the webhook tests: endpoints (to the ``receiver`` of tests/conftest.py,
+allowed there by ``allow_private``), deliveries, clients with access tokens."""
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -16,80 +11,6 @@ from app.auth.tokens import create_token
 from app.extensions import db as _db
 from app.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEvent
 from app.webhooks import operations
-
-
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def json(self):
-        return json.loads(self.body)
-
-
-@dataclass
-class Receiver:
-    """What it answers: the next of ``statuses`` (then ``status``), after ``delay``
-    seconds; what it got: ``received``."""
-
-    url: str = ""
-    status: int = 200
-    statuses: deque = field(default_factory=deque)
-    delay: float = 0.0
-    received: list[Received] = field(default_factory=list)
-    got: threading.Event = field(default_factory=threading.Event)
-
-    def answer(self, *statuses: int) -> None:
-        self.statuses.extend(statuses)
-
-    def wait(self, count: int = 1, timeout: float = 10.0) -> list[Received]:
-        """The requests, once ``count`` have come (a thread or worker sends them)."""
-        deadline = threading.Event()
-        for _ in range(int(timeout * 20)):
-            if len(self.received) >= count:
-                break
-            deadline.wait(0.05)
-        assert len(self.received) >= count, f"got {len(self.received)} of {count} requests"
-        return self.received
-
-
-@pytest.fixture
-def receiver():
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            state.received.append(
-                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            )
-            if state.delay:
-                threading.Event().wait(state.delay)
-            status = state.statuses.popleft() if state.statuses else state.status
-            self.send_response(status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-            state.got.set()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_port}/hooks"
-    yield state
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def allow_private(app, monkeypatch):
-    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_HOSTS", True)
 
 
 @pytest.fixture
