@@ -78,3 +78,4 @@ test-dates: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.notifications
