@@ -35,7 +35,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
-from app import create_app
+from app import create_app, jobs
 from app.auth.operations import start_session
 from app.extensions import db as _db
 from app.models import Dependency, Item, Period, Team, TeamCapacity, TeamMembership, User
@@ -497,3 +497,67 @@ def receiver():
 @pytest.fixture
 def allow_private(app, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_HOSTS", True)
+
+
+# -- Apps of their own, for jobs run by a thread or an RQ worker -------------------------
+
+
+@pytest.fixture
+def scratch_app(scratch_database):
+    @contextmanager
+    def make(**settings):
+        with scratch_database("webhooks") as url:
+
+            class Settings(TestingConfig):
+                SQLALCHEMY_DATABASE_URI = url
+                WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+
+            for name, value in settings.items():
+                setattr(Settings, name, value)
+            app = create_app(Settings)
+            with app.app_context():
+                _db.create_all()
+            try:
+                yield app
+            finally:
+                runner = jobs.runner(app)
+                if runner.kind == "thread":
+                    runner.stop()
+                with app.app_context():
+                    _db.session.remove()
+                    _db.engine.dispose()
+
+    return make
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    try:
+        Redis.from_url(url).ping()
+    except RedisDown:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {url}, and CI is set")
+        pytest.skip(f"Redis is not running at {url}")
+    return url
+
+
+@pytest.fixture
+def rq_app(scratch_app, redis_url):
+    queue_name = f"test-{uuid.uuid4().hex[:8]}"
+    with scratch_app(JOB_RUNNER="rq", REDIS_URL=redis_url, JOB_QUEUE=queue_name) as app:
+        runner = jobs.runner(app)
+        try:
+            yield app
+        finally:
+            runner.queue().delete(delete_jobs=True)
+            for registry in (
+                runner.queue().scheduled_job_registry,
+                runner.queue().failed_job_registry,
+                runner.queue().finished_job_registry,
+            ):
+                for job_id in registry.get_job_ids():
+                    registry.remove(job_id, delete_job=True)

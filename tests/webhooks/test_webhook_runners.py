@@ -6,47 +6,13 @@ here; a failure when CI is set)."""
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from contextlib import contextmanager
 
-import pytest
-
-from app import create_app, jobs
+from app import jobs
 from app.extensions import db as _db
 from app.models import Team, WebhookDelivery
 from app.planning import operations as planning
 from app.webhooks import operations
 from app.webhooks.signing import verify
-from config import TestingConfig
-
-
-@pytest.fixture
-def scratch_app(scratch_database):
-    @contextmanager
-    def make(**settings):
-        with scratch_database("webhooks") as url:
-
-            class Settings(TestingConfig):
-                SQLALCHEMY_DATABASE_URI = url
-                WEBHOOK_ALLOW_PRIVATE_HOSTS = True
-
-            for name, value in settings.items():
-                setattr(Settings, name, value)
-            app = create_app(Settings)
-            with app.app_context():
-                _db.create_all()
-            try:
-                yield app
-            finally:
-                runner = jobs.runner(app)
-                if runner.kind == "thread":
-                    runner.stop()
-                with app.app_context():
-                    _db.session.remove()
-                    _db.engine.dispose()
-
-    return make
 
 
 def _committed_change(app, receiver, events=("item.created",)):
@@ -82,39 +48,6 @@ def test_a_lost_job_is_found_by_the_tick_that_a_served_request_starts(
         app.test_client().get("/auth/login")  # serving starts the tick; it sweeps
         [got] = receiver.wait(1)
         assert json.loads(got.body)["type"] == "item.created"
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-
-    try:
-        Redis.from_url(url).ping()
-    except RedisDown:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {url}, and CI is set")
-        pytest.skip(f"Redis is not running at {url}")
-    return url
-
-
-@pytest.fixture
-def rq_app(scratch_app, redis_url):
-    queue_name = f"test-{uuid.uuid4().hex[:8]}"
-    with scratch_app(JOB_RUNNER="rq", REDIS_URL=redis_url, JOB_QUEUE=queue_name) as app:
-        runner = jobs.runner(app)
-        try:
-            yield app
-        finally:
-            runner.queue().delete(delete_jobs=True)
-            for registry in (
-                runner.queue().scheduled_job_registry,
-                runner.queue().failed_job_registry,
-                runner.queue().finished_job_registry,
-            ):
-                for job_id in registry.get_job_ids():
-                    registry.remove(job_id, delete_job=True)
 
 
 def _work(app) -> None:
