@@ -37,6 +37,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app, jobs
 from app.auth.operations import start_session
+from app.auth.tokens import create_token
 from app.extensions import db as _db
 from app.models import Dependency, Item, Period, Team, TeamCapacity, TeamMembership, User
 from app.transaction import App
@@ -561,3 +562,48 @@ def rq_app(scratch_app, redis_url):
             ):
                 for job_id in registry.get_job_ids():
                     registry.remove(job_id, delete_job=True)
+
+
+# -- The API, with access tokens ------------------------------------------------------
+
+
+class TokenClient:
+    """The test client, sending ``Authorization: Bearer <token>`` with each request."""
+
+    def __init__(self, client, token: str) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self, headers):
+        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+
+    def open(self, method: str, path: str, headers=None, **kwargs):
+        return self.client.open(path, method=method, headers=self._headers(headers), **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.open("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.open("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.open("PATCH", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.open("PUT", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.open("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def api_as(client, make_user):
+    """`api_as(role, teams=(), scope="write")`: a new user of that role with a token:
+    ``(TokenClient, user)``."""
+
+    def make(role: str, teams=(), scope: str = "write", email: str | None = None):
+        user = make_user(role, teams=teams, email=email)
+        made = create_token(user, name="tests", scope=scope)
+        return TokenClient(client, made.token), user
+
+    return make

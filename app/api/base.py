@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 
 from app.auth.tokens import record_use, token_of
 from app.errors import Refused
-from app.extensions import csrf, limiter
+from app.extensions import csrf, db, limiter
 from app.permissions import can
 
 BEARER = "Bearer "
@@ -158,10 +158,26 @@ def decode_cursor(cursor: str | None, parts: int) -> list[str] | None:
         text = None
     values = None if text is None else text.split("\x1f")
     if values is None or len(values) != parts:
-        abort(400, message="The cursor is not one this API gave.", errors=[
-            {"field": "cursor", "message": "not a cursor from a `next` link"}
-        ])  # fmt: skip
+        _not_a_cursor()
     return values
+
+
+def _not_a_cursor() -> None:
+    abort(400, message="The cursor is not one this API gave.", errors=[
+        {"field": "cursor", "message": "not a cursor from a `next` link"}
+    ])  # fmt: skip
+
+
+def page_by_id(query: Any, id_column: Any, args: dict[str, Any]) -> dict[str, Any]:
+    """A page of ``query`` (ordered by ``id_column``) after the cursor of ``args``:
+    ``{"data": rows, "next": url or None}``."""
+    after = decode_cursor(args["cursor"], 1)
+    if after is not None:
+        if not after[0].isdigit():
+            _not_a_cursor()
+        query = query.where(id_column > int(after[0]))
+    rows = list(db.session.scalars(query.limit(args["limit"] + 1)))
+    return page(rows, args["limit"], lambda row: (row.id,))
 
 
 def page(rows: list[Any], limit: int, position: Callable[[Any], Sequence[Any]]) -> dict[str, Any]:

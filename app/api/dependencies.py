@@ -15,9 +15,8 @@ from app.api.base import (
     api_blueprint,
     changes_something,
     check_if_match,
-    decode_cursor,
     guarded,
-    page,
+    page_by_id,
     refuse,
 )
 from app.api.representations import dependency_etag, dependency_json
@@ -105,13 +104,7 @@ def list_dependencies(args):
     if args.get("team"):
         provided = select(Item.id).join(Team, Team.id == Item.team_id)
         query = query.where(Dependency.dependency_id.in_(provided.where(Team.slug == args["team"])))
-    after = decode_cursor(args["cursor"], 1)
-    if after is not None:
-        if not after[0].isdigit():
-            abort(400, message="The cursor is not one this API gave.")
-        query = query.where(Dependency.id > int(after[0]))
-    rows = list(db.session.scalars(query.limit(args["limit"] + 1)))
-    found = page(rows, args["limit"], lambda dep: (dep.id,))
+    found = page_by_id(query, Dependency.id, args)
     return {"data": [dependency_json(d) for d in found["data"]], "next": found["next"]}
 
 

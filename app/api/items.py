@@ -16,9 +16,8 @@ from app.api.base import (
     api_blueprint,
     changes_something,
     check_if_match,
-    decode_cursor,
     guarded,
-    page,
+    page_by_id,
     refuse,
 )
 from app.api.representations import item_etag, item_json
@@ -89,13 +88,7 @@ def list_items(args):
             query = query.where(getattr(Item, name) == args[name])
     if args.get("priority"):
         query = query.where(Item.priority == PRIORITY_NAMES.index(args["priority"]))
-    after = decode_cursor(args["cursor"], 1)
-    if after is not None:
-        if not after[0].isdigit():
-            abort(400, message="The cursor is not one this API gave.")
-        query = query.where(Item.id > int(after[0]))
-    rows = list(db.session.scalars(query.limit(args["limit"] + 1)))
-    found = page(rows, args["limit"], lambda item: (item.id,))
+    found = page_by_id(query, Item.id, args)
     return {"data": [item_json(i) for i in found["data"]], "next": found["next"]}
 
 

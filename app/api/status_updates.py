@@ -12,7 +12,7 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.api.base import allow, api_blueprint, decode_cursor, page
+from app.api.base import allow, api_blueprint, page_by_id
 from app.api.representations import status_update_json
 from app.api.schemas import (
     StatusUpdateCreate,
@@ -63,13 +63,7 @@ def list_status_updates(args):
         query = query.where(StatusUpdate.item_id.in_(of_team.where(Team.slug == args["team"])))
     if args.get("week"):
         query = query.where(StatusUpdate.week == args["week"])
-    after = decode_cursor(args["cursor"], 1)
-    if after is not None:
-        if not after[0].isdigit():
-            abort(400, message="The cursor is not one this API gave.")
-        query = query.where(StatusUpdate.id > int(after[0]))
-    rows = list(db.session.scalars(query.limit(args["limit"] + 1)))
-    found = page(rows, args["limit"], lambda update: (update.id,))
+    found = page_by_id(query, StatusUpdate.id, args)
     return {"data": [status_update_json(u) for u in found["data"]], "next": found["next"]}
 
 

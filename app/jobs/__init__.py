@@ -26,6 +26,7 @@ import importlib
 import itertools
 import logging
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -85,16 +86,19 @@ def init_app(app: Flask) -> None:
             app.extensions[EXTENSION].start(tick=True)
 
 
-class Runner:
+class Runner(ABC):
+    """Runs the jobs of one app: each kind below says how."""
+
     kind = ""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
 
+    @abstractmethod
     def enqueue(
         self, path: str, args: tuple, *, job_id: str | None = None, at: datetime | None = None
     ) -> None:
-        raise NotImplementedError
+        """Run ``path(*args)`` as a job, now or ``at`` a moment."""
 
 
 # -- RQ -------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import jobs
 from app.clock import utcnow
 from app.extensions import db
 from app.jobs.after_commit import enqueue_after_commit
+from app.jobs.leases import claim_attempt
 from app.mail.message import compose, new_message_id
 from app.mail.transport import TIMEOUT, MailURLError, deliver
 from app.models import OutgoingMail
@@ -90,14 +91,7 @@ def send_mail(mail_id: int) -> bool | None:
     """One attempt at the mail, if it is due (else None); whether it was sent."""
     session = db.session
     now = utcnow()
-    number = session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == mail_id, *_due(now))
-        .values(next_attempt_at=now + LEASE, attempts=OutgoingMail.attempts + 1)
-        .returning(OutgoingMail.attempts)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    session.commit()
+    number = claim_attempt(OutgoingMail, mail_id, _due(now), now, LEASE)
     if number is None:
         return None
     mail = session.get(OutgoingMail, mail_id)

@@ -21,11 +21,12 @@ import json
 import logging
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app import jobs
 from app.clock import utcnow
 from app.extensions import db
+from app.jobs.leases import claim_attempt
 from app.models import ChatMessage
 from app.notifications.notify import CHAT_JOB
 from app.webhooks import delivery
@@ -50,14 +51,7 @@ def post(message_id: int) -> Outcome | None:
     """One attempt at posting the message, if it is pending and due (else None)."""
     session = db.session
     now = utcnow()
-    number = session.execute(
-        update(ChatMessage)
-        .where(ChatMessage.id == message_id, *_due(now))
-        .values(next_attempt_at=now + LEASE, attempts=ChatMessage.attempts + 1)
-        .returning(ChatMessage.attempts)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    session.commit()
+    number = claim_attempt(ChatMessage, message_id, _due(now), now, LEASE)
     if number is None:
         return None
     message = session.get(ChatMessage, message_id, populate_existing=True)

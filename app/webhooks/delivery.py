@@ -30,6 +30,7 @@ from sqlalchemy.orm import joinedload
 from app import jobs
 from app.clock import utcnow
 from app.extensions import db
+from app.jobs.leases import claim_attempt
 from app.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from app.models.webhook import ERROR_MAX
 from app.webhooks import signing
@@ -137,14 +138,7 @@ def deliver(delivery_id: int) -> Outcome | None:
     """One attempt at the delivery, if it is due and its endpoint active (else None)."""
     session = db.session
     now = utcnow()
-    number = session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, *_due(now))
-        .values(next_attempt_at=now + LEASE, attempts=WebhookDelivery.attempts + 1)
-        .returning(WebhookDelivery.attempts)
-        .execution_options(synchronize_session=False)
-    ).scalar()
-    session.commit()
+    number = claim_attempt(WebhookDelivery, delivery_id, _due(now), now, LEASE)
     if number is None:
         return None
     delivery = session.scalar(

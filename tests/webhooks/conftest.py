@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.auth.tokens import create_token
 from app.extensions import db as _db
 from app.models import WEBHOOK_EVENTS, WebhookDelivery, WebhookEvent
 from app.webhooks import operations
@@ -37,45 +36,9 @@ def deliveries(db):
     return found
 
 
-class TokenClient:
-    """The test client, sending a user's access token with each request."""
-
-    def __init__(self, client, token: str) -> None:
-        self.client, self.token = client, token
-
-    def open(self, method: str, path: str, **kwargs):
-        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        return self.client.open(path, method=method, headers=headers, **kwargs)
-
-    def get(self, path, **kwargs):
-        return self.open("GET", path, **kwargs)
-
-    def post(self, path, **kwargs):
-        return self.open("POST", path, **kwargs)
-
-    def patch(self, path, **kwargs):
-        return self.open("PATCH", path, **kwargs)
-
-    def put(self, path, **kwargs):
-        return self.open("PUT", path, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.open("DELETE", path, **kwargs)
-
-
 @pytest.fixture
-def api_of(client, make_user):
-    """``api_of(role)``: a client with a write token of a new user of that role."""
-
-    def make(role: str) -> TokenClient:
-        return TokenClient(client, create_token(make_user(role), name="tests", scope="write").token)
-
-    return make
-
-
-@pytest.fixture
-def admin_api(api_of):
-    return api_of("admin")
+def admin_api(api_as):
+    return api_as("admin")[0]
 
 
 @pytest.fixture
@@ -89,8 +52,8 @@ def plan(make_team, make_period):
 
 
 @pytest.fixture
-def planner_api(api_of):
-    return api_of("planner")
+def planner_api(api_as):
+    return api_as("planner")[0]
 
 
 @pytest.fixture

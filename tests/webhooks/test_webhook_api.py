@@ -82,8 +82,8 @@ def test_deliveries_are_listed_with_their_attempts(
 
 
 @pytest.mark.parametrize("role", ["planner", "viewer", "contributor"])
-def test_only_admins_manage_webhooks(api_of, created, role):
-    other = api_of(role)
+def test_only_admins_manage_webhooks(api_as, created, role):
+    other, _user = api_as(role)
     assert other.get("/api/v1/webhooks").status_code == 403
     assert other.post("/api/v1/webhooks", json={"url": "https://93.184.216.34/"}).status_code == 403
     assert other.delete(created.headers["Location"]).status_code == 403
