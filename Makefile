@@ -32,8 +32,16 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility checks (tests/browser/conftest.py
+# reads axe.min.js from here and injects it; no CDN).
+AXE_VERSION := 4.14.1
+AXE_STAMP := $(VENV)/axe/.axe-core-$(AXE_VERSION)
+$(AXE_STAMP): | $(BIN)/python
+	npm install --no-save --no-audit --no-fund --silent --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(AXE_STAMP)
 
 run: export FLASK_CONFIG ?= DevelopmentConfig
 run: $(VENV)/.installed
@@ -58,7 +66,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint $(AXE_STAMP)
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on $$TEST_DATABASE_URL =="; \
@@ -81,3 +89,4 @@ test-dates: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.notifications
+	$(BIN)/python -m bench.importing

@@ -6,7 +6,7 @@ from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 import config as config_module
-from app import jobs
+from app import filters, jobs
 from app.api.problems import from_http_exception
 from app.extensions import csrf, db, limiter, login_manager, migrate
 from app.guards import guard_requests
@@ -40,11 +40,13 @@ def create_app(config_class: type = config_module.Config) -> App:
     login_manager.init_app(app)
     guard_requests(app)
     jobs.init_app(app)
+    filters.init_app(app)
 
     from app import audit, plan_store  # noqa: F401  (their flush listeners: audit, plan revision)
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
+    from app.importing import bp as importing_bp
     from app.main import bp as main_bp
     from app.notifications import bp as notifications_bp
     from app.notifications import events as notification_events  # noqa: F401  (its listener)
@@ -61,6 +63,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     app.register_blueprint(roadmap_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(importing_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(webhooks_bp)
 

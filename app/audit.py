@@ -105,11 +105,12 @@ def _updated(obj: Any) -> dict[str, list[Any]]:
     return changes
 
 
-def _insert(session: Any, events: list[tuple[str, int | None, str, dict]]) -> None:
+def _insert(session: Any, events: list[tuple[str, int | None, str, dict]]) -> list[int]:
     actor_id, actor = current_actor()
     now = utcnow()
-    session.connection().execute(
-        insert(AuditEvent.__table__),
+    table = AuditEvent.__table__
+    inserted = session.connection().execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True),
         [
             {
                 "at": now,
@@ -123,11 +124,13 @@ def _insert(session: Any, events: list[tuple[str, int | None, str, dict]]) -> No
             for entity, entity_id, action, changes in events
         ],
     )
+    return list(inserted.scalars())
 
 
-def record(session: Any, entity: str, entity_id: int | None, action: str, changes: dict) -> None:
-    """Write one audit event directly, for changes made without the ORM (bulk imports)."""
-    _insert(session, [(entity, entity_id, action, changes)])
+def record(session: Any, entity: str, entity_id: int | None, action: str, changes: dict) -> int:
+    """Write one audit event directly, for changes made without the ORM (bulk imports);
+    its id."""
+    return _insert(session, [(entity, entity_id, action, changes)])[0]
 
 
 def _queue(action: str, describe):

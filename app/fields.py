@@ -14,6 +14,9 @@ KEY_HINT = "letters, digits, '-', '_' and '.' only, starting with a letter or di
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 OWNER_MAX = 120
+# An imported item's key in its source, and its address there (app.importing).
+SOURCE_KEY_MAX = 100
+SOURCE_URL_MAX = 2000
 # Estimates and capacities, in person-weeks.
 PERSON_WEEKS_MAX = 100_000
 

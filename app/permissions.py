@@ -32,6 +32,17 @@ _BY_ROLE = {
     "viewer": {"view"},
 }
 _TEAM_SCOPED = {"update_status", "answer_request"}
+# What a refused person reads on the 403 page: who may, and what they can do instead.
+_REFUSALS = {
+    "view": "Your account cannot see the plan. Ask an admin to reactivate it.",
+    "plan": "Only planners and admins can change the plan. You can still read everything.",
+    "update_status": "Only planners, admins and a team's own members can update its status.",
+    "answer_request": (
+        "Only planners, admins and the members of the team asked can answer a request."
+    ),
+    "decide_conflict": "Only planners and admins can acknowledge a conflict or accept its risk.",
+    "admin": "Only admins can manage users, teams, periods and webhooks.",
+}
 
 
 def _team_id_of(obj: Any) -> int | None:
@@ -65,7 +76,7 @@ def require(action: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not can(current_user, action):
-                abort(403)
+                abort(403, description=refusal(action))
             return view(*args, **kwargs)
 
         return wrapped
@@ -73,7 +84,17 @@ def require(action: str):
     return decorator
 
 
+def refusal(action: str, obj: Any = None) -> str:
+    """Why ``action`` (on ``obj``) is refused, in words for the 403 page."""
+    if isinstance(obj, Team) and action == "update_status":
+        return (
+            f"Only {obj.name}'s members, planners and admins can update {obj.name}'s status. "
+            "You can still follow it on its status page."
+        )
+    return _REFUSALS[action]
+
+
 def ensure(action: str, obj: Any = None) -> None:
     """Inside a view, once the object is loaded: 403 unless allowed."""
     if not can(current_user, action, obj):
-        abort(403)
+        abort(403, description=refusal(action, obj))

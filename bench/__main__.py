@@ -9,6 +9,8 @@ in one process:
 - dashboard_s: GET /dashboard as a viewer, this week's snapshot already taken
   (dashboard_cold_s: the same right after a change to the plan);
 - item_page_s: GET /items/<key> of the item that most items need;
+- roadmap_s, roadmap_bytes: GET /roadmap as a planner, and the worst of every
+  filter combination (bench/roadmap.py);
 - edit_s: {kind: seconds} from an edit's commit to an up-to-date analysis in the
   same process, for each kind of edit (bench/live_edits.py), and live_equals_full:
   whether the live analysis after those edits equals a full analysis;
@@ -64,7 +66,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from bench.items import item_page_seconds
     from bench.live_edits import edit_seconds
     from bench.live_requests import live_request_seconds
-    from bench.roadmap import ROADMAP_ITEMS, roadmap_seconds
+    from bench.roadmap import roadmap_figures
 
     print(f"[{db_name}] seeding {items} items ...", file=sys.stderr, flush=True)
     flask(database_url, "db", "upgrade")
@@ -98,7 +100,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         load_s, snapshot = median_time(load, runs)
         now = datetime.now(UTC).replace(tzinfo=None)
         analysis_s, _analysis = median_time(lambda: analyze(snapshot, now), runs)
-        roadmap_s = roadmap_seconds(app, runs) if items <= ROADMAP_ITEMS else None
+        roadmap = roadmap_figures(app, runs)
         dashboard_s, dashboard_cold_s = dashboard_seconds(app, runs)
         item_page_s = item_page_seconds(app, runs)
         db.session.remove()
@@ -121,7 +123,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         "dashboard_s": round(dashboard_s, 4),
         "dashboard_cold_s": round(dashboard_cold_s, 4),
         "item_page_s": round(item_page_s, 4),
-        **({"roadmap_s": round(roadmap_s, 4)} if roadmap_s is not None else {}),
+        **roadmap,
         "edit_s": edit_s,
         "live_equals_full": live_equals_full,
         **live,
@@ -208,7 +210,10 @@ def _table(results: list[dict]) -> str:
         for r in results
     ]
     lines += [
-        f"{r['db']}: roadmap page at {r['items']} items: {r['roadmap_s']:.3f} s"
+        f"{r['db']}: roadmap page at {r['items']} items: roadmap_s {r['roadmap_s']:.3f}, "
+        f"roadmap_bytes {r['roadmap_bytes']:,}; over every filter combination: "
+        f"max {r['roadmap_filters_max_s']:.3f} s ({r['roadmap_filters_max_s_view']}), "
+        f"max {r['roadmap_filters_max_bytes']:,} bytes ({r['roadmap_filters_max_bytes_view']})"
         for r in results
         if "roadmap_s" in r
     ]

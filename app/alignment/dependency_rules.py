@@ -16,16 +16,14 @@ from . import actions
 from .conflict import Action, Conflict, Text
 from .context import Context
 from .index import AT_RISK, CANCELLED, DONE, PROPOSED
-from .snapshot import HEALTHS, PRIORITY_NAMES
+from .snapshot import HEALTHS, PRIORITY_NAMES, STATUSES
 from .suggestions import (
     move_after_dependencies,
     move_need,
     pull_dependency,
     schedule_dependency,
 )
-from .text import plural
-
-_STATUS_WORDS = ("proposed", "committed", "in progress", "done", "cancelled")
+from .text import health_word, plural, status_word
 
 
 def dependency_conflicts(ctx: Context) -> list[Conflict]:
@@ -148,7 +146,7 @@ def _same_period_text(ctx: Context, d: int, b: int, needed_by: int, explicit: bo
         f"any slip delays {ix.keys[d]}."
     )
     if health >= AT_RISK:
-        message += f" {ix.keys[b]} is already {HEALTHS[health].replace('_', ' ')}."
+        message += f" {ix.keys[b]} is already {health_word(HEALTHS[health])}."
     return message, *_schedule_suggestions(ctx, d, b, needed_by, explicit, False)
 
 
@@ -216,7 +214,7 @@ def _uncommitted_text(ctx: Context, d: int, b: int, commitment: str) -> Text:
     ix = ctx.ix
     dk, bk = _names(ctx, d, b)
     team = ctx.team_of(b)
-    head = f"{ctx.describe(d)} is {_STATUS_WORDS[ix.status[d]]}, but {team}"
+    head = f"{ctx.describe(d)} is {status_word(STATUSES[ix.status[d]])}, but {team}"
     if commitment == "declined":
         message = f"{head} has declined {ix.label(b)}, which {dk} needs."
         suggestions = [

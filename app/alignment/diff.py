@@ -15,23 +15,9 @@ from dataclasses import dataclass
 
 from .analysis import Analysis
 from .conflict import Conflict
-from .text import capped_list, percent, plural
+from .text import capped_list, percent, plural, type_words
 
 TEAM_PERIOD_TYPES = frozenset({"over_capacity", "platform_contention"})
-TYPE_WORDS = {
-    "schedule_violation": "schedule violation",
-    "same_period_risk": "same-period risk",
-    "unscheduled_dependency": "unscheduled dependency",
-    "cancelled_dependency": "cancelled dependency",
-    "priority_inversion": "priority inversion",
-    "uncommitted_dependency": "uncommitted dependency",
-    "over_capacity": "over capacity",
-    "platform_contention": "platform contention",
-    "at_risk_dependency": "at-risk dependency",
-    "stale_status": "stale status",
-    "dependency_cycle": "dependency cycle",
-    "unestimated": "missing estimate",
-}
 
 
 def diff_conflicts(
@@ -81,7 +67,7 @@ def conflict_label(
     """A few words for a conflict: ``schedule violation with PAY-1`` (the items other
     than those in ``focus``), ``over capacity for Checkout in 2027 Q3 (112%)`` (the
     team's load from ``analysis``, unless ``load`` is false)."""
-    words = TYPE_WORDS.get(conflict.type, conflict.type.replace("_", " "))
+    words = type_words(conflict.type)
     if conflict.type in TEAM_PERIOD_TYPES:
         team = _team_name(analysis, conflict) if analysis else ", ".join(conflict.teams[:1])
         label = f"{words} for {team}"

@@ -12,7 +12,7 @@ from .conflict import Conflict, Text
 from .context import Context
 from .index import AT_RISK, COMMITTED, IN_PROGRESS
 from .snapshot import HEALTHS, PRIORITY_NAMES
-from .text import and_list, capped_list, plural, pw, span
+from .text import and_list, capped_list, health_word, plural, pw, span
 
 
 def priority_inversions(ctx: Context) -> list[Conflict]:
@@ -157,7 +157,7 @@ def _at_risk_text(ctx: Context, i: int) -> Text:
     prio, keys = ix.prio, ix.keys
     blast = ctx.priorities.blast_radius(i)
     limit = ctx.settings.list_limit
-    state = HEALTHS[ix.health[i]].replace("_", " ")
+    state = health_word(HEALTHS[ix.health[i]])
     count = "1 active item needs" if len(blast) == 1 else f"{len(blast)} active items need"
     listed = [f"{keys[u]} ({PRIORITY_NAMES[prio[u]]})" for u in blast[:limit]]
     message = (

@@ -13,6 +13,7 @@ class BadInput(click.ClickException):
 def register_cli(app: Flask) -> None:
     from app.cli.conflicts import conflicts_command
     from app.cli.digest import digest_command
+    from app.cli.importing import import_cli
     from app.cli.notify import notify_cli
     from app.cli.periods import periods
     from app.cli.plan import plan_cli
@@ -26,6 +27,7 @@ def register_cli(app: Flask) -> None:
         users,
         periods,
         plan_cli,
+        import_cli,
         seed_cli,
         conflicts_command,
         digest_command,

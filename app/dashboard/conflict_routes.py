@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 
 from app.alignment import Analysis, Conflict
 from app.alignment.collector import collector_paused
+from app.alignment.text import type_words
 from app.clock import utcnow
 from app.dashboard import bp, operations
 from app.dashboard.forms import ConflictFilterForm, DecisionForm, WithdrawForm
-from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.listing import page_of, to_csv
 from app.dashboard.operations import ConflictGone, DecisionError
 from app.forms import refused
@@ -37,7 +37,7 @@ def _current(fingerprint: str, analysis: Analysis) -> Conflict:
 
 
 def _describe(conflict: Conflict) -> str:
-    return f"the {TYPE_LABELS[conflict.type].lower()} of {', '.join(conflict.items[:3])}"
+    return f"the {type_words(conflict.type)} of {', '.join(conflict.items[:3])}"
 
 
 @bp.route("/conflicts")

@@ -19,7 +19,7 @@ from wtforms.validators import (
 )
 
 from app.alignment import CONFLICT_TYPES, SEVERITIES
-from app.dashboard.labels import TYPE_LABELS
+from app.alignment.text import type_label
 from app.fields import NOTE_MAX
 from app.forms import FlaskForm, Form, strip
 
@@ -54,7 +54,7 @@ class ConflictFilterForm(Form):
     type = _Choice(
         "Type",
         choices=[SelectChoice("", "Any type")]
-        + [SelectChoice(t, TYPE_LABELS[t]) for t in CONFLICT_TYPES],
+        + [SelectChoice(t, type_label(t)) for t in CONFLICT_TYPES],
         validators=[Optional()],
     )
     severity = _Choice(
@@ -105,7 +105,7 @@ class DecisionForm(FlaskForm):
         validators=[InputRequired(message="Choose to acknowledge or to accept the risk.")],
     )
     note = TextAreaField(
-        "Note",
+        "Note (required)",
         filters=[strip],
         validators=[
             DataRequired(message="Say why in a note: it is what others will read."),

@@ -8,13 +8,12 @@ from wtforms import SelectChoice
 
 from app.alignment import SEVERITIES
 from app.alignment.collector import collector_paused
-from app.alignment.text import pw
 from app.clock import utcnow
 from app.dashboard import bp
 from app.dashboard.charts import heat_chart, trend_chart
 from app.dashboard.forms import SinceForm
 from app.dashboard.history import default_since, say_do, slipped_since, snapshot_weeks
-from app.dashboard.labels import STATE_LABELS, TYPE_LABELS
+from app.dashboard.labels import STATE_LABELS
 from app.dashboard.sections import PRIORITY_WEIGHTS, build_dashboard
 from app.dashboard.snapshots import load_trend, snapshot_taken
 from app.permissions import require
@@ -37,10 +36,8 @@ def _helpers() -> dict:
     return {
         "item_url": item_url,
         "roadmap_url": roadmap_url,
-        "type_labels": TYPE_LABELS,
         "state_labels": STATE_LABELS,
         "severities": SEVERITIES,
-        "pw": pw,
     }
 
 

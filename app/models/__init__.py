@@ -1,8 +1,9 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from app.models.access_token import TOKEN_SCOPES, AccessToken
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, AuditEventItem
 from app.models.conflict import ConflictDecision
+from app.models.import_draft import ImportDraft
 from app.models.item import Dependency, Item
 from app.models.mail import OutgoingMail
 from app.models.notification import (
@@ -41,9 +42,11 @@ __all__ = [
     "AccessToken",
     "AnnouncedConflict",
     "AuditEvent",
+    "AuditEventItem",
     "ConflictBaseline",
     "ConflictDecision",
     "Dependency",
+    "ImportDraft",
     "Item",
     "OutgoingMail",
     "Period",

@@ -24,3 +24,19 @@ class AuditEvent(db.Model):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # create | update | delete | import
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditEventItem(db.Model):
+    """An item that an event of the whole plan (an import) created or changed, and
+    its changes (each field's old and new value): the item's history finds them
+    here, by index, however large the event."""
+
+    __tablename__ = "audit_event_item"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("item.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("audit_event.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

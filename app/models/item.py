@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.alignment import ACTIVE_STATUSES, COMMITMENTS, HEALTHS, PRIORITY_NAMES, STATUSES
 from app.clock import utcnow
 from app.extensions import db
-from app.fields import KEY_MAX, OWNER_MAX, TITLE_MAX
+from app.fields import KEY_MAX, OWNER_MAX, SOURCE_KEY_MAX, SOURCE_URL_MAX, TITLE_MAX
 from app.models.period import Period
 from app.models.team import Team
 
@@ -37,6 +37,8 @@ class Item(db.Model):
         ),
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint(_in("health", HEALTHS), name="health"),
+        # An item imported from Jira, Linear or GitHub, found again by a re-sync.
+        UniqueConstraint("source", "source_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +56,11 @@ class Item(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer)
+    # Where an imported item came from: "jira", "linear" or "github", its key there
+    # and a link back to it (app.importing); all None for an item made here.
+    source: Mapped[str | None] = mapped_column(String(20))
+    source_key: Mapped[str | None] = mapped_column(String(SOURCE_KEY_MAX))
+    source_url: Mapped[str | None] = mapped_column(String(SOURCE_URL_MAX))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -97,6 +104,9 @@ class Dependency(db.Model):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer)
+    # The source an import took the link from (app.importing): a re-sync removes the
+    # link when the source no longer has it. None for a link made here, always kept.
+    source: Mapped[str | None] = mapped_column(String(20))
 
     __mapper_args__ = {"version_id_col": version}
 

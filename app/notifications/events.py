@@ -39,6 +39,7 @@ from sqlalchemy.orm import joinedload
 
 from app.alignment import ACTIVE_STATUSES, HEALTHS
 from app.alignment.diff import conflict_label
+from app.alignment.text import health_word
 from app.audit import current_actor
 from app.extensions import db
 from app.models import Dependency, Item, Period, Team, TeamMembership, User
@@ -174,7 +175,7 @@ def _needed(session, changed_items: dict[int, dict], teams: _Teams) -> None:
         changed = changed_items[item.id]
         old_health, new_health = changed.get("health", (None, None))
         if _worse(old_health, new_health):
-            words = new_health.replace("_", " ")
+            words = health_word(new_health)
             happened.append((item, "needed_at_risk", f"{_label(item)} is {words}"))
         if "end_period_id" in changed:
             old_end, new_end = was.get(changed["end_period_id"][0]), item.end_period

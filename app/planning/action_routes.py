@@ -11,12 +11,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from app.alignment import PRIORITY_NAMES
+from app.filters import period_place
 from app.models import Item, Period
 from app.permissions import require
 from app.planning import bp, operations
 from app.planning.forms import VersionForm, form_for
 from app.planning.operations import PlanningError, StaleEdit
-from app.planning.pages import back_key, item_or_404, period_span
+from app.planning.pages import back_key, item_or_404
 from app.planning.schedule import move_item, periods_in_order, shifted_periods
 
 
@@ -48,8 +49,8 @@ def _move(item: Item) -> tuple[str, Period]:
         new_start, new_end = shifted_periods(item, start, periods)
     except PlanningError as error:
         abort(400, description=str(error))
-    before = period_span(item.start_period, item.end_period)
-    after = period_span(new_start, new_end)
+    before = period_place(item)
+    after = period_place(new_start, new_end)
     if before == after:
         abort(400, description=f"{item.key} is already in {after}: there is nothing to move.")
     return f"Move {item.key} from {before} to {after}", start

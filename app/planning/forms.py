@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from app.alignment import HEALTHS, PRIORITY_NAMES, STATUSES
+from app.alignment.text import health_word, status_word
 from app.fields import DESCRIPTION_MAX, NOTE_MAX, OWNER_MAX, PERSON_WEEKS_MAX, TITLE_MAX
 from app.forms import INT_LIMIT, FlaskForm, strip
 
@@ -24,8 +25,12 @@ PRIORITY_CHOICES = [
     SelectChoice(n, f"{name}{' (highest)' if n == 0 else ' (lowest)' if n == 3 else ''}")
     for n, name in enumerate(PRIORITY_NAMES)
 ]
-STATUS_CHOICES = [SelectChoice(s, s.replace("_", " ")) for s in STATUSES]
-HEALTH_CHOICES = [SelectChoice(h, h.replace("_", " ")) for h in HEALTHS]
+# A new item starts at P2, not at the top of the list: P0 is for the few items that
+# everything else yields to, and an item filed at P0 by default would rank itself
+# above its own dependencies' work (priority inversions) until someone noticed.
+NEW_ITEM_PRIORITY = 2
+STATUS_CHOICES = [SelectChoice(s, status_word(s)) for s in STATUSES]
+HEALTH_CHOICES = [SelectChoice(h, health_word(h)) for h in HEALTHS]
 ANSWER_CHOICES = [
     SelectChoice("committed", "Commit: our team will deliver it"),
     SelectChoice("declined", "Decline: our team will not deliver it"),

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select, union_all
 
 from app.alignment import PRIORITY_NAMES
+from app.alignment.text import health_word, status_word
 from app.extensions import db
-from app.models import AuditEvent, Dependency, Item, Period, Team
+from app.importing.issues import SOURCE_NAMES
+from app.models import AuditEvent, AuditEventItem, Dependency, Item, Period, Team
 
 HISTORY_LIMIT = 200
 LABELS = {
@@ -20,8 +22,10 @@ LABELS = {
     "end_period_id": "end period",
     "needed_by_period_id": "needed by",
     "team_id": "team",
+    "start": "start period",  # an import's names for them
+    "end": "end period",
 }
-HIDDEN = {"created_at", "dependent_id", "dependency_id"}
+HIDDEN = {"created_at", "dependent_id", "dependency_id", "source", "source_key", "source_url"}
 ACTIONS = {"create": "created", "update": "changed", "delete": "deleted", "import": "imported"}
 
 
@@ -42,7 +46,7 @@ class HistoryEntry:
 
 
 def _ids_in(event: AuditEvent, field: str) -> list[int]:
-    return [v for v in event.changes.get(field, ()) if isinstance(v, int)]
+    return [v for v in (event.changes or {}).get(field, ()) if isinstance(v, int)]
 
 
 def item_history(item: Item, links: list[Dependency], periods: dict[int, Period]) -> list:
@@ -60,17 +64,28 @@ def item_history(item: Item, links: list[Dependency], periods: dict[int, Period]
             )
         )
     )
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            or_(
-                and_(AuditEvent.entity == "item", AuditEvent.entity_id == item.id),
-                and_(AuditEvent.entity == "dependency", AuditEvent.entity_id.in_(dep_ids)),
-            )
+    # An import is one event of the whole plan, with each item's changes beside it
+    # (audit_event_item). Each kind of event found by its own index.
+    imported = AuditEvent.entity == "plan"
+    part = and_(AuditEventItem.event_id == AuditEvent.id, AuditEventItem.item_id == item.id)
+    found = union_all(
+        select(AuditEvent.id).where(AuditEvent.entity == "item", AuditEvent.entity_id == item.id),
+        select(AuditEvent.id).where(
+            AuditEvent.entity == "dependency", AuditEvent.entity_id.in_(dep_ids)
+        ),
+        select(AuditEventItem.event_id).where(AuditEventItem.item_id == item.id),
+    )
+    events = db.session.execute(
+        select(
+            AuditEvent.id, AuditEvent.at, AuditEvent.actor, AuditEvent.entity,
+            AuditEvent.entity_id, AuditEvent.action,
+            case((imported, AuditEventItem.changes), else_=AuditEvent.changes).label("changes"),
         )
+        .outerjoin(AuditEventItem, part)
+        .where(AuditEvent.id.in_(found))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(HISTORY_LIMIT)
-    ).all()
+    ).all()  # fmt: skip
     ends = {link.id: (link.dependent_id, link.dependency_id) for link in links}
     for event in events:
         if event.entity == "dependency" and event.action in ("create", "delete"):
@@ -125,11 +140,14 @@ class _Formatter:
         if field == "team_id":
             return self.slugs.get(value, f"team {value}")
         if isinstance(value, str):
-            return value.replace("_", " ") if field in ("status", "health") else value
+            if field == "status":
+                return status_word(value)
+            return health_word(value) if field == "health" else value
         return str(value)
 
     def entry(self, event: AuditEvent, item: Item, ends: dict) -> HistoryEntry:
-        if event.entity == "item":
+        action = ACTIONS.get(event.action, event.action)
+        if event.entity in ("item", "plan"):
             subject = item.key
         else:
             dependent, dependency = ends.get(event.entity_id, (None, None))
@@ -139,16 +157,18 @@ class _Formatter:
                 if dependent
                 else "a dependency"
             )
+        if event.entity == "plan" and item.source:  # an import updates its own items only
+            action = f"{action} from {SOURCE_NAMES.get(item.source, item.source)}"
         changes = [
             Change(LABELS.get(field, field.replace("_", " ")), *map(self.show(field), pair))
-            for field, pair in event.changes.items()
+            for field, pair in (event.changes or {}).items()
             if field not in HIDDEN and isinstance(pair, list) and len(pair) == 2
         ]
         return HistoryEntry(
             event.at,
             event.actor or "unknown",
             subject,
-            ACTIONS.get(event.action, event.action),
+            action,
             changes,
         )
 

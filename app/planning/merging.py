@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.alignment import PRIORITY_NAMES
-from app.alignment.text import pw
+from app.alignment.text import health_word, pw, status_word
 from app.models import Period
 
 LABELS = {
@@ -44,8 +44,10 @@ def shown(field: str, value: Any) -> str:
         return PRIORITY_NAMES[value]
     if field == "estimate":
         return pw(value)
-    if field in ("status", "health"):
-        return value.replace("_", " ")
+    if field == "status":
+        return status_word(value)
+    if field == "health":
+        return health_word(value)
     return str(value)
 
 

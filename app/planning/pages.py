@@ -14,7 +14,6 @@ from app.extensions import db
 from app.fields import KEY_PATTERN
 from app.models import Dependency, Item, Period, StatusUpdate, Team
 from app.plan_store import analyze_plan
-from app.planning import bp
 from app.planning.history import HistoryEntry, item_history
 from app.planning.schedule import periods_in_order
 
@@ -166,16 +165,3 @@ def load_team_page(slug: str) -> TeamPage:
         key=lambda d: (d.commitment != "requested", d.dependent.priority, d.dependent.key)
     )
     return TeamPage(team, periods, by_period, needs, requests)
-
-
-@bp.app_template_global()
-def period_span(start: Period | None, end: Period | None) -> str:
-    """``2027 Q2``, ``2027 Q2–Q3``, ``2027 Q4–2028 Q1``; ``backlog`` without periods."""
-    if start is None or end is None:
-        return "backlog"
-    if start.id == end.id:
-        return start.name
-    first, last = start.name.rsplit(" ", 1), end.name.rsplit(" ", 1)
-    if len(first) == len(last) == 2 and first[0] == last[0]:
-        return f"{start.name}–{last[1]}"
-    return f"{start.name}–{end.name}"

@@ -13,7 +13,13 @@ from app.models import Item, Period, Team
 from app.permissions import require
 from app.plan_store import analyze_plan
 from app.planning import bp, operations
-from app.planning.forms import EditItemForm, NewItemForm, VersionForm, form_for
+from app.planning.forms import (
+    NEW_ITEM_PRIORITY,
+    EditItemForm,
+    NewItemForm,
+    VersionForm,
+    form_for,
+)
 from app.planning.merging import LABELS, differences
 from app.planning.operations import PlanningError, StaleEdit
 from app.planning.pages import (
@@ -84,6 +90,7 @@ def new_item():
         period = next((p for p in periods.values() if p.name == request.args.get("period")), None)
         form.team.data = team.id if team else None
         form.start.data = form.end.data = period.id if period else None
+        form.priority.data = NEW_ITEM_PRIORITY
     if form.validate_on_submit():
         team = next(t for t in teams if t.id == form.team.data)
         values = _form_values(form, periods)

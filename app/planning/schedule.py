@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.alignment import Analysis, PlanDelta
 from app.alignment.diff import ConflictChanges, compare
 from app.extensions import db
+from app.filters import period_place
 from app.models import Item, Period, Team
 from app.plan_store import analyze_plan
 from app.planning.operations import PlanningError, item_values, versioned
@@ -21,6 +22,7 @@ class MoveResult:
     moved: bool
     changes: ConflictChanges | None
     message: str
+    after: Analysis | None = None  # the analysis with the move made (None: nothing moved)
 
 
 def periods_in_order() -> list[Period]:
@@ -28,12 +30,7 @@ def periods_in_order() -> list[Period]:
 
 
 def _where(item: Item, team: Team, start: Period | None, end: Period | None) -> str:
-    if start is None or end is None:
-        place = "the backlog"
-    elif start.id == end.id:
-        place = start.name
-    else:
-        place = f"{start.name} (through {end.name})"
+    place = period_place(start, end)
     return f"{team.name}, {place}" if team.id != item.team_id else place
 
 
@@ -95,9 +92,10 @@ def move_item(
             item.team = team
     if not moved:
         return MoveResult(item, False, None, f"{item.key} is already in {where}: nothing moved.")
-    changes = compare(before, before.updated(_moved_delta(before, item, periods)))
+    after = before.updated(_moved_delta(before, item, periods))
+    changes = compare(before, after)
     message = f"Moved {item.key} to {where}: {changes.text(focus=[item.key])}."
-    return MoveResult(item, True, changes, message)
+    return MoveResult(item, True, changes, message, after)
 
 
 def _moved_delta(before: Analysis, item: Item, periods: list[Period]) -> PlanDelta:

@@ -49,7 +49,7 @@ class _Checkboxes(SelectMultipleField):
 
 class RoadmapFilterForm(Form):
     """The filters in the roadmap's URL: ?from=2027 Q1&periods=4&team=pay&team=chk
-    &kind=product&priority=0&conflicts=1&q=text."""
+    &kind=product&priority=P0&conflicts=1&q=text&page=2&all=1&lines=all."""
 
     start = SelectField("From", name="from", validators=[Optional()], validate_choice=False)
     periods = SelectField("Periods shown", coerce=int, validators=[Optional()])
@@ -58,6 +58,13 @@ class RoadmapFilterForm(Form):
     priority = _Checkboxes("Priority", choices=PRIORITY_CHOICES)
     conflicts = BooleanField("Only items with conflicts", false_values=("", "0", "false"))
     q = StringField("Search key or title", validators=[Optional(), Length(max=100)])
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1)])
+    every = BooleanField("All teams", name="all", false_values=("", "0", "false"))
+    lines = SelectField(
+        "Lines",
+        choices=[SelectChoice("", "Red and amber"), SelectChoice("all", "All")],
+        default="",
+    )
 
     def offer(self, snapshot: PlanSnapshot) -> None:
         names = [period.name for period in snapshot.periods]
@@ -96,6 +103,9 @@ class RoadmapFilterForm(Form):
             else (),
             conflicts_only=bool(self.conflicts.data),
             q=(self.q.data or "").strip() if ok(self.q) else "",
+            page=self.page.data if ok(self.page) and self.page.data else 1,
+            every_team=bool(self.every.data),
+            all_lines=ok(self.lines) and self.lines.data == "all",
         )
 
 

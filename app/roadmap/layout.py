@@ -5,8 +5,16 @@ out; the templates only draw what this module places.
 Columns are the chosen periods and then the backlog. A card covers the columns of
 the periods it spans (cut at the edges of the view); the cards of a row are packed
 greedily into lanes, earliest first, so that no two overlap and the row is as low
-as it can be. A dependency line runs from the right edge of the needed card to
-the left edge of the card that needs it: it runs backwards when the plan is late.
+as it can be. Above each card, a strip holds its stubs.
+
+A dependency line runs from the right edge of the needed card to the left edge of
+the card that needs it, through the gutters only: out into the gutter beside the
+needed card, along it to the strip above the card that needs it, along that strip
+to the gutter before that card, and in. Gutters run between columns, strips
+between lanes, so a line never crosses a card's text (it passes under a card that
+spans a gutter). It runs backwards when the plan is late. A line whose other end
+is not on the page ends in a stub: a label in the card's strip that names the
+other item, its team and its period.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.alignment import priority_name
+from app.alignment.text import estimate_text
 
 LABEL_W = 180
 COL_W = 232
@@ -22,7 +31,8 @@ HEAD_H = 32
 GROUP_H = 26
 BAR_H = 24
 CARD_H = 40
-LANE_H = 46
+STRIP_H = 17
+LANE_H = STRIP_H + CARD_H + 3
 ROW_PAD = 10
 INSET = 5
 CHAR_W = 6.7
@@ -61,7 +71,26 @@ class CardSpec:
     status: str
     start: int | None  # period indices; both None for the backlog
     end: int | None
-    badge: tuple[int, str] | None = None  # (open conflicts, worst severity)
+    badge: tuple[int, str, int] | None = None  # (conflicts, worst severity, team-level)
+
+
+@dataclass(frozen=True, slots=True)
+class StubSpec:
+    card_id: int  # the card on the page
+    other_id: int  # the item at the other end, not on the page
+    other_key: str
+    other_team_slug: str
+    other_team: str
+    other_period: str | None  # its start period's name; None: the backlog
+    kind: str  # "violation" | "risk" | "ok"
+    direction: str  # "needs" | "needed by"
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.direction} {self.other_key}, {self.other_team}, "
+            f"{self.other_period or 'backlog'}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +164,15 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class Stub:
+    spec: StubSpec
+    x: float  # where its label starts
+    y: float  # its label's baseline
+    text: str  # the label as it fits
+    path: str  # from the label down into the card
+
+
+@dataclass(frozen=True, slots=True)
 class Board:
     width: float
     height: float
@@ -144,6 +182,9 @@ class Board:
     cards: list[Card]
     lines: list[Line]
     by_id: dict[int, Card] = field(default_factory=dict)
+    stubs: list[Stub] = field(default_factory=list)
+    # card id: (stubs not drawn, where their "+N more" goes)
+    more_stubs: dict[int, tuple[int, float]] = field(default_factory=dict)
 
 
 def fit(text: str, width: float, char_w: float = CHAR_W) -> str:
@@ -152,13 +193,6 @@ def fit(text: str, width: float, char_w: float = CHAR_W) -> str:
     if len(text) <= room:
         return text
     return text[: max(0, room - 1)].rstrip() + "…"
-
-
-def estimate_text(estimate: float | None) -> str:
-    if estimate is None:
-        return "no estimate"
-    shown = f"{estimate:.1f}".removesuffix(".0")
-    return f"{shown} pw"
 
 
 def span_columns(
@@ -225,19 +259,75 @@ def _bar(column: Column, y: float, load: LoadSpec | None) -> Bar:
     return Bar(column, x, y, track, fill, text, over, load.demand, load.capacity, ratio)
 
 
+def _lane_offset(a: int, b: int) -> float:
+    """A small sideways shift per line, so that lines sharing a gutter stay apart."""
+    return ((a * 7 + b * 3) % 5 - 2) * 1.6
+
+
 def _line_path(source: Card, target: Card) -> str:
+    """Through the gutters: see the module's docstring."""
+    shift = _lane_offset(source.spec.id, target.spec.id)
     x1, y1 = source.x + source.width, source.y + source.height / 2
     x2, y2 = target.x, target.y + target.height / 2
-    bend = max(28.0, abs(x2 - x1) / 2, min(abs(y2 - y1) / 4, 90.0))
-    return (
-        f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} "
-        f"{x2 - bend:.1f},{y2:.1f} {x2 - 3:.1f},{y2:.1f}"
-    )
+    out = x1 + INSET + shift  # the gutter after the needed card
+    into = x2 - INSET + shift  # the gutter before the card that needs it
+    if abs(out - into) < 0.5:
+        return f"M{x1:.1f},{y1:.1f} H{out:.1f} V{y2:.1f} H{x2 - 2:.1f}"
+    strip = target.y - 3.5 + shift / 4  # the strip above the card that needs it
+    return f"M{x1:.1f},{y1:.1f} H{out:.1f} V{strip:.1f} H{into:.1f} V{y2:.1f} H{x2 - 2:.1f}"
+
+
+STUB_CHAR_W = 5.9
+STUB_GAP = 10
+MORE_W = 52  # room kept for "+3 more"
+
+
+def _stub_text(spec: StubSpec, room: float) -> str:
+    """The stub's label in ``room`` units: the team's name gives way first, so that
+    the other item and its period stay readable."""
+    if len(spec.label) * STUB_CHAR_W <= room:
+        return spec.label
+    period = spec.other_period or "backlog"
+    fixed = f"{spec.direction} {spec.other_key}, , {period}"
+    team_room = room - len(fixed) * STUB_CHAR_W
+    if team_room < 4 * STUB_CHAR_W:
+        return fit(spec.label, room, STUB_CHAR_W)
+    team = fit(spec.other_team, team_room, STUB_CHAR_W)
+    return f"{spec.direction} {spec.other_key}, {team}, {period}"
+
+
+def _stubs(
+    stubs: Iterable[StubSpec], by_id: Mapping[int, Card]
+) -> tuple[list[Stub], dict[int, tuple[int, float]]]:
+    """The stubs of each card in its strip, worst kind first, as many as fit."""
+    order = {"violation": 0, "risk": 1, "ok": 2}
+    of_card: dict[int, list[StubSpec]] = {}
+    for spec in stubs:
+        if spec.card_id in by_id:
+            of_card.setdefault(spec.card_id, []).append(spec)
+    placed: list[Stub] = []
+    more: dict[int, tuple[int, float]] = {}
+    for card_id, specs in of_card.items():
+        card = by_id[card_id]
+        specs.sort(key=lambda s: (order.get(s.kind, 3), s.direction, s.other_key))
+        x, end = card.x + 4, card.x + card.width
+        for n, spec in enumerate(specs):
+            room = end - x - (MORE_W if n < len(specs) - 1 else 0)
+            want = len(spec.label) * STUB_CHAR_W
+            if room < min(want, 110):
+                more[card_id] = (len(specs) - n, x + 2)
+                break
+            text = _stub_text(spec, room)
+            y = card.y - 7
+            path = f"M{x + 2:.1f},{y + 1:.1f} V{card.y:.1f}"
+            placed.append(Stub(spec, x + 6, y, text, path))
+            x += 6 + len(text) * STUB_CHAR_W + STUB_GAP
+    return placed, more
 
 
 def _heading(spec: CardSpec, width: float) -> str:
     room = width - 14 - (BADGE_W if spec.badge else 0)
-    meta = f"{priority_name(spec.priority)} · {estimate_text(spec.estimate)}"
+    meta = f"{priority_name(spec.priority)} · {estimate_text(spec.estimate, short=True)}"
     return fit(f"{spec.key} · {meta}", room, HEADING_CHAR_W)
 
 
@@ -247,6 +337,7 @@ def build_board(
     cards: Iterable[CardSpec],
     edges: Iterable[tuple[int, int, str]],
     loads: Mapping[tuple[int, int], LoadSpec],
+    stubs: Iterable[StubSpec] = (),
 ) -> Board:
     """Place everything. ``teams`` in row order; ``edges`` as ``(dependent id,
     dependency id, kind)``; ``loads`` by ``(team id, period index)``."""
@@ -281,7 +372,7 @@ def build_board(
                 Card(
                     spec,
                     x,
-                    top + lane * LANE_H,
+                    top + lane * LANE_H + STRIP_H,
                     width,
                     CARD_H,
                     lane,
@@ -311,4 +402,5 @@ def build_board(
         if dependent in by_id and dependency in by_id and dependent != dependency
     ]
     width = LABEL_W + len(placed_columns) * COL_W
-    return Board(width, y, placed_columns, groups, rows, placed, lines, by_id)
+    drawn, more = _stubs(stubs, by_id)
+    return Board(width, y, placed_columns, groups, rows, placed, lines, by_id, drawn, more)

@@ -1,58 +1,18 @@
-"""Markup that the roadmap repeats for every card, built in Python because a
-large plan has thousands of cards: the cards and lines of the picture, and the
-options of the Move forms' selects (one variant per current period and per
-team, built once per page). Every text that comes from the plan is escaped."""
+"""Markup that the roadmap repeats for every card, built in Python because a page
+can hold a few hundred cards: the cards, lines and stubs of the picture. Every
+text that comes from the plan is escaped."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
 
 from markupsafe import Markup, escape
 
-from app.roadmap.layout import Card, Line
-
-
-def options(choices: Sequence[tuple[str, str]], selected: str | None = None) -> Markup:
-    return Markup("").join(
-        Markup('<option value="{}"{}>{}</option>').format(
-            value, Markup(" selected") if value == selected else "", label
-        )
-        for value, label in choices
-    )
-
-
-class _Variants(dict):
-    """Markup variants made on first use: ``variants[key]`` in a template."""
-
-    def __init__(self, make: Callable[[Any], Markup]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, key: Any) -> Markup:
-        value = self[key] = self._make(key)
-        return value
-
-
-class MoveChoices:
-    """The options of a card's Move form: ``periods[start]`` with its start period
-    selected (None: the backlog), ``teams[slug]`` with every team but its own."""
-
-    def __init__(self, period_names: Sequence[str], teams: Sequence[tuple[str, str]]) -> None:
-        choices = [("backlog", "Backlog"), *((name, name) for name in period_names)]
-        self.periods = _Variants(
-            lambda start: options(choices, "backlog" if start is None else period_names[start])
-        )
-
-        def team_options(own: str) -> Markup:
-            others = [(slug, name) for slug, name in teams if slug != own]
-            own_name = next((name for slug, name in teams if slug == own), own)
-            return Markup('<option value="">{}</option>').format(own_name) + options(others)
-
-        self.teams = _Variants(team_options)
+from app.roadmap.layout import Card, Line, Stub
 
 
 def _n(value: float) -> str:
+    """An SVG coordinate, in user units: 12, 12.5 (not plan wording: see app.alignment.text)."""
     whole = int(value)
     return str(whole) if whole == value else f"{value:.1f}"
 
@@ -65,11 +25,13 @@ def svg_cards(
     team_slugs: Mapping[int, str],
     item_prefix: str,
     movable: bool,
+    more_stubs: Mapping[int, tuple[int, float]],
 ) -> Markup:
-    """Each card as a link to its item: body, health stripe, key line, title,
+    """Each card as a link to its item (named by its ``<title>``: the key and title
+    it shows, then the rest in words): body, health stripe, key line, title,
     conflict badge, and the data the drag-and-drop module reads."""
     parts = []
-    extra = " movable" if movable else ""
+    extra = ' movable" aria-keyshortcuts="m' if movable else ""
     for card in cards:
         spec = card.spec
         words = escape(describe(card))
@@ -77,10 +39,11 @@ def svg_cards(
         key, _dot, meta = card.heading.partition(" · ")
         start = "" if spec.start is None else spec.start
         end = "" if spec.end is None else spec.end
+        href = escape(item_prefix + spec.key)
         parts.append(
             f'<a class="rm-card h-{spec.health} s-{spec.status}{extra}" '
-            f'href="{escape(item_prefix + spec.key)}" id="card-{spec.id}" aria-label="{words}" '
-            f'data-id="{spec.id}" data-key="{escape(spec.key)}" '
+            f'href="{href}" id="card-{spec.id}" '
+            f'data-key="{escape(spec.key)}" '
             f'data-version="{versions.get(spec.id, "")}" '
             f'data-team="{escape(team_slugs.get(spec.team_id, ""))}" '
             f'data-start="{start}" data-end="{end}"><title>{words}</title>'
@@ -98,13 +61,22 @@ def svg_cards(
             f'<text class="t" x="{_n(x + 11)}" y="{_n(y + 32)}">{escape(card.title)}</text>'
         )
         if spec.badge:
-            count, severity = spec.badge
+            count, severity, team_level = spec.badge
             cx, cy = _n(x + w - 12), _n(y + 12)
+            ring = f'<circle class="team" cx="{cx}" cy="{cy}" r="11.5"/>' if team_level else ""
             parts.append(
-                f'<g class="rm-badge sev-{severity}"><circle cx="{cx}" cy="{cy}" r="9"/>'
+                f'<g class="rm-badge sev-{severity}">{ring}<circle cx="{cx}" cy="{cy}" r="9"/>'
                 f'<text x="{cx}" y="{_n(y + 16)}">{count}</text></g>'
             )
         parts.append("</a>\n")
+        more = more_stubs.get(spec.id)
+        if more:
+            count, at = more
+            parts.append(
+                f'<a class="rm-stub-more" href="{href}#needs-heading">'
+                f"<title>{count} more links of {escape(spec.key)} to items not on this page</title>"
+                f'<text x="{_n(at)}" y="{_n(y - 7)}">+{count} more</text></a>\n'
+            )
     return Markup("".join(parts))
 
 
@@ -117,3 +89,21 @@ def svg_lines(lines: Iterable[Line]) -> Markup:
             for line in lines
         )
     )
+
+
+def svg_stubs(stubs: Iterable[Stub], href: Callable[[Stub], str]) -> Markup:
+    """Each stub: a tick into its card and its label, a link to the other item's
+    place on the roadmap."""
+    parts = []
+    for stub in stubs:
+        spec = stub.spec
+        ends = (spec.card_id, spec.other_id)
+        dependent, dependency = ends if spec.direction == "needs" else ends[::-1]
+        parts.append(
+            f'<a class="rm-stub {spec.kind}" href="{escape(href(stub))}" '
+            f'data-from="{dependency}" data-to="{dependent}" data-card="{spec.card_id}">'
+            f"<title>{escape(spec.label)}: show it on the roadmap</title>"
+            f'<path d="{stub.path}"/>'
+            f'<text x="{_n(stub.x)}" y="{_n(stub.y)}">{escape(stub.text)}</text></a>\n'
+        )
+    return Markup("".join(parts))

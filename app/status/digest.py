@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.alignment.text import health_word, type_words
+
 DECISION_SEVERITIES = ("critical", "high")
 LIST_LIMIT = 8
 FORMATS = ("markdown", "text")
-
-
-def _words(value: str | None) -> str:
-    return (value or "").replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +185,9 @@ def _escape(text: str) -> str:
 
 def _change_line(change: HealthChange, esc) -> str:
     moved = (
-        f"first update: {_words(change.after)}"
+        f"first update: {health_word(change.after)}"
         if change.before is None
-        else f"{_words(change.before)} → {_words(change.after)}"
+        else f"{health_word(change.before)} → {health_word(change.after)}"
     )
     line = f"{change.key} {esc(change.title)}: {moved}"
     if change.author:
@@ -198,7 +196,7 @@ def _change_line(change: HealthChange, esc) -> str:
 
 
 def _conflict_line(conflict: ConflictLine, esc) -> str:
-    return f"[{conflict.severity}] {_words(conflict.type)}: {esc(conflict.message)}"
+    return f"[{conflict.severity}] {type_words(conflict.type)}: {esc(conflict.message)}"
 
 
 def team_sections(team: TeamDigest, compared: bool, esc=_plain) -> list[tuple[str, list[str]]]:

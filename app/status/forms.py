@@ -16,11 +16,12 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from app.alignment import HEALTHS, STATUSES
+from app.alignment.text import health_word, status_word
 from app.fields import KEY_MAX, STATUS_NOTE_MAX, too_long
 from app.forms import FlaskForm, Form, strip
 
-HEALTH_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in HEALTHS]
-STATUS_CHOICES = [SelectChoice(value, value.replace("_", " ").capitalize()) for value in STATUSES]
+HEALTH_CHOICES = [SelectChoice(value, health_word(value).capitalize()) for value in HEALTHS]
+STATUS_CHOICES = [SelectChoice(value, status_word(value).capitalize()) for value in STATUSES]
 PROGRESS_MESSAGE = "Progress is a whole number from 0 to 100."
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.alignment import HEALTHS, STATUSES
+from app.alignment.text import health_word, status_word
 from app.errors import Refused
 from app.extensions import db
 from app.fields import STATUS_NOTE_MAX, too_long
@@ -32,10 +33,6 @@ from app.status.board import newest_first
 from app.weeks import iso_week
 
 FORWARD = ("proposed", "committed", "in_progress", "done")
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +102,10 @@ def transition_problem(was: str, status: str) -> str | None:
     if status == was or (status == "cancelled" and was in FORWARD[:-1]):
         return None
     if was not in FORWARD[:-1]:
-        return f"A {_words(was)} item cannot be reopened by a status update; ask a planner."
+        return f"A {status_word(was)} item cannot be reopened by a status update; ask a planner."
     if FORWARD.index(status) < FORWARD.index(was):
         return (
-            f"An update cannot move an item back from {_words(was)} to {_words(status)}; "
+            f"An update cannot move an item back from {status_word(was)} to {status_word(status)}; "
             "ask a planner to re-plan it."
         )
     return None
@@ -151,7 +148,7 @@ def _moved_on(item: Item, row: RowInput, newest: StatusUpdate | None) -> str | N
     if (item.health, item.status) != (row.was_health, row.was_status) or (
         newest is None and row.last_update_id
     ):
-        now = f"{_words(item.status)}, {_words(item.health)}"
+        now = f"{status_word(item.status)}, {health_word(item.health)}"
         return f"{item.key} was changed (it is now {now}) {not_saved}"
     return None
 

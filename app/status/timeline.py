@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from app.alignment.text import health_word, status_word
 from app.clock import utcnow
 from app.weeks import iso_week, last_weeks
 
@@ -18,7 +19,6 @@ TIMELINE_WEEKS = 12
 GRID_WEEKS = 8
 # Shown in the cell itself, so that the strip reads without colour too.
 HEALTH_MARK = {"on_track": "✓", "at_risk": "!", "off_track": "✕", None: "·"}
-HEALTH_WORDS = {"on_track": "on track", "at_risk": "at risk", "off_track": "off track"}
 
 
 class UpdateLike(Protocol):
@@ -48,7 +48,7 @@ class WeekCell:
 
 def describe(update: UpdateLike) -> str:
     """`2027-W05: at risk, in progress, 40%: Vendor sandbox unstable.`"""
-    facts = [HEALTH_WORDS.get(update.health, update.health), update.status.replace("_", " ")]
+    facts = [health_word(update.health), status_word(update.status)]
     if update.progress is not None:
         facts.append(f"{update.progress}%")
     text = f"{update.week}: {', '.join(facts)}"

@@ -1,6 +1,8 @@
 // Roadmap: traces a card's chain of dependencies when it is hovered or focused, and
-// lets a planner drag a card to another period or team row. The page works the same
-// without it: every card has a Move form in the list below the roadmap.
+// lets a planner move a card by dragging it to another period or team row, or by
+// focusing it and pressing M. A move redraws the board from the move's own answer
+// (no second request). The page works the same without this module: every item has
+// a Move link in the lists below the roadmap.
 
 const board = document.getElementById("rm-board");
 const status = document.getElementById("rm-status");
@@ -13,7 +15,7 @@ const svg = () => document.getElementById("rm-svg");
 function linesByEnd(root) {
   const into = new Map(); // dependent id -> lines to the work it needs
   const out = new Map(); // dependency id -> lines to the items that need it
-  for (const line of root.querySelectorAll(".rm-line")) {
+  for (const line of root.querySelectorAll(".rm-line, .rm-stub")) {
     const { from, to } = line.dataset;
     if (!into.has(to)) into.set(to, []);
     if (!out.has(from)) out.set(from, []);
@@ -44,7 +46,7 @@ function trace(card) {
   const root = svg();
   if (!root) return;
   index = index || linesByEnd(root);
-  const id = card.dataset.id;
+  const id = card.id.slice("card-".length);
   const seen = new Set([id]);
   const lines = new Set();
   walk(id, index.into, "from", seen, lines);
@@ -83,10 +85,16 @@ board.addEventListener("focusout", clearTrace);
 
 // Messages
 
-function say(message, kind) {
+function say(message, kind, link) {
   const item = document.createElement("p");
   item.className = `flash flash-${kind}`;
   item.textContent = message;
+  if (link) {
+    const a = document.createElement("a");
+    a.href = link.href;
+    a.textContent = link.text;
+    item.append(" ", a);
+  }
   status.replaceChildren(item);
 }
 
@@ -122,6 +130,11 @@ function mark(root, column, row) {
   row?.classList.add("rm-drop");
 }
 
+function periodOf(root, card) {
+  const periods = JSON.parse(root.dataset.periods);
+  return card.dataset.start === "" ? "backlog" : periods[card.dataset.start];
+}
+
 function target(root, card, grab, drop) {
   const periods = JSON.parse(root.dataset.periods);
   const column = columnAt(root, drop.x);
@@ -141,8 +154,7 @@ function target(root, card, grab, drop) {
     if (start < 0 || start >= periods.length) return { error: "There is no period there." };
     period = periods[start];
   }
-  const same = period === (card.dataset.start === "" ? "backlog" : periods[card.dataset.start]);
-  if (same && !team) return null;
+  if (period === periodOf(root, card) && !team) return null;
   return { period, team };
 }
 
@@ -206,13 +218,129 @@ board.addEventListener(
   true,
 );
 
-async function move(root, card, where) {
+// Keyboard: focus a card, press M, choose where it goes.
+
+const chooser = document.createElement("dialog");
+chooser.className = "rm-chooser";
+chooser.setAttribute("aria-labelledby", "rm-chooser-title");
+chooser.innerHTML = `<form method="dialog">
+  <h2 id="rm-chooser-title"></h2>
+  <p class="muted">It keeps its length: it ends as many periods later as before.</p>
+  <div class="field"><label for="rm-chooser-period">Start period</label>
+    <select id="rm-chooser-period" name="period"></select></div>
+  <div class="field"><label for="rm-chooser-team">Team</label>
+    <select id="rm-chooser-team" name="team"></select></div>
+  <div class="form-actions"><button type="submit" value="move" class="primary">Move</button>
+    <button type="submit" value="cancel">Cancel</button></div>
+</form>`;
+document.body.append(chooser);
+
+function option(value, label, selected) {
+  const element = document.createElement("option");
+  element.value = value;
+  element.textContent = label;
+  element.selected = selected;
+  return element;
+}
+
+let choosing = null;
+
+function openChooser(card) {
+  const root = svg();
+  if (!root?.dataset.moveUrl) return;
+  const periods = JSON.parse(root.dataset.periods);
+  const teams = JSON.parse(root.dataset.teams || "[]");
+  const current = periodOf(root, card);
+  chooser.querySelector("h2").textContent = `Move ${card.dataset.key}`;
+  chooser
+    .querySelector("#rm-chooser-period")
+    .replaceChildren(
+      option("backlog", "Backlog (no period)", current === "backlog"),
+      ...periods.map((name) => option(name, name, name === current)),
+    );
+  const own = teams.find(([slug]) => slug === card.dataset.team);
+  chooser
+    .querySelector("#rm-chooser-team")
+    .replaceChildren(
+      option("", `Keep its team (${own ? own[1] : card.dataset.team})`, true),
+      ...teams.filter(([slug]) => slug !== card.dataset.team).map(([slug, name]) => option(slug, name, false)),
+    );
+  choosing = { card, root };
+  chooser.showModal();
+  chooser.querySelector("#rm-chooser-period").focus();
+}
+
+chooser.addEventListener("close", () => {
+  const picked = choosing;
+  choosing = null;
+  if (!picked) return;
+  if (chooser.returnValue !== "move") {
+    picked.card.focus();
+    return;
+  }
+  const period = chooser.querySelector("#rm-chooser-period").value;
+  const team = chooser.querySelector("#rm-chooser-team").value;
+  if (period === periodOf(picked.root, picked.card) && !team) {
+    picked.card.focus();
+    return;
+  }
+  move(picked.root, picked.card, { period, team }, true);
+});
+
+board.addEventListener("keydown", (event) => {
+  const card = cardOf(event);
+  if (!card || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "m" || event.key === "M") {
+    event.preventDefault();
+    openChooser(card);
+  }
+});
+
+// The move, and the board redrawn from its answer
+
+function ghost(root, rect, key, where) {
+  if (!rect) return;
+  const ns = "http://www.w3.org/2000/svg";
+  const link = document.createElementNS(ns, "a");
+  link.setAttribute("class", "rm-ghost");
+  link.setAttribute("href", where);
+  const box = document.createElementNS(ns, "rect");
+  for (const name of ["x", "y", "width", "height"]) box.setAttribute(name, rect[name]);
+  box.setAttribute("rx", "4");
+  const text = document.createElementNS(ns, "text");
+  text.setAttribute("x", String(Number(rect.x) + 8));
+  text.setAttribute("y", String(Number(rect.y) + 24));
+  text.textContent = `${key} moved out of this view: show it →`;
+  link.append(box, text);
+  root.append(link);
+}
+
+function redraw(answer, card, focus) {
+  const old = card.querySelector("rect.body");
+  const rect = old && Object.fromEntries(["x", "y", "width", "height"].map((n) => [n, old.getAttribute(n)]));
+  for (const [id, html] of Object.entries(answer.fragments || {})) {
+    const element = document.getElementById(id);
+    if (element) element.innerHTML = html;
+  }
+  index = null;
+  snaps();
+  const root = svg();
+  if (answer.shown) {
+    if (focus) document.getElementById(`card-${answer.item.id}`)?.focus();
+    return;
+  }
+  ghost(root, rect, answer.item.key, answer.where_url);
+  if (focus) status.querySelector("a")?.focus();
+}
+
+async function move(root, card, where, focus = false) {
   const body = new URLSearchParams({
     csrf_token: root.dataset.csrf,
     item: card.dataset.key,
     version: card.dataset.version,
     period: where.period,
     team: where.team,
+    next: window.location.pathname + window.location.search,
   });
   board.classList.add("rm-busy");
   try {
@@ -224,8 +352,15 @@ async function move(root, card, where) {
     });
     const answer = await response.json().catch(() => ({}));
     const fallback = `Could not move ${card.dataset.key} (HTTP ${response.status}).`;
-    say(answer.message || fallback, response.ok ? (answer.moved ? "success" : "info") : "error");
-    await refresh();
+    const kind = response.ok ? (answer.moved ? "success" : "info") : "error";
+    const away = answer.fragments && !answer.shown;
+    say(
+      answer.message || fallback,
+      kind,
+      away ? { href: answer.where_url, text: `Show ${answer.item.key} where it went` } : null,
+    );
+    if (answer.fragments) redraw(answer, card, focus); // a stale move: where it is now
+    else if (focus) card.focus();
   } catch {
     say(`Could not reach the server to move ${card.dataset.key}. Nothing was moved.`, "error");
   } finally {
@@ -233,14 +368,46 @@ async function move(root, card, where) {
   }
 }
 
-async function refresh() {
-  const response = await fetch(window.location.href, { headers: { Accept: "text/html" } });
-  if (!response.ok) return;
-  const page = new DOMParser().parseFromString(await response.text(), "text/html");
-  for (const selector of ["#rm-board", ".rm-list", ".rm-summary"]) {
-    const fresh = page.querySelector(selector);
-    const current = document.querySelector(selector);
-    if (fresh && current) current.replaceChildren(...fresh.childNodes);
+// On a phone the board scrolls one team row at a time (snap points at the rows),
+// and each row keeps its team's name in sight while its periods scroll sideways.
+
+function snaps() {
+  for (const old of board.querySelectorAll(".rm-snap")) old.remove();
+  const head = board.querySelector(".rm-head");
+  const offset = head ? head.getBoundingClientRect().height : 0;
+  const width = svg()?.getAttribute("width") || "0";
+  for (const row of board.querySelectorAll(".rm-row")) {
+    const mark = document.createElement("div");
+    mark.className = "rm-snap";
+    mark.style.top = `${Number(row.dataset.y) + offset}px`;
+    mark.style.width = `${width}px`;
+    mark.style.height = `${row.dataset.h}px`;
+    const tag = document.createElement("span");
+    tag.className = "rm-row-tag";
+    tag.setAttribute("aria-hidden", "true");
+    tag.textContent = row.dataset.name;
+    mark.append(tag);
+    board.append(mark);
   }
-  index = null;
+}
+snaps();
+
+// On a phone the filters start folded, the board first.
+
+if (window.matchMedia("(max-width: 640px)").matches) {
+  const filters = document.querySelector(".rm-filter-box");
+  if (filters && !filters.querySelector(".error")) filters.open = false;
+}
+
+// The team picker: type to narrow a long list of teams.
+
+const finder = document.querySelector(".rm-team-find");
+if (finder) {
+  finder.hidden = false;
+  const input = finder.querySelector("input");
+  const items = [...finder.closest("fieldset").querySelectorAll("li")];
+  input.addEventListener("input", () => {
+    const needle = input.value.trim().toLowerCase();
+    for (const item of items) item.hidden = needle !== "" && !item.textContent.toLowerCase().includes(needle);
+  });
 }

@@ -4,6 +4,11 @@ organisation loaded, driven by Playwright in the system Chromium.
 The live server has its own database: a temporary SQLite file, or a throwaway
 PostgreSQL database beside TEST_DATABASE_URL's. CSRF protection is on, as in
 production. Without /usr/bin/chromium the tests skip locally and fail under CI.
+
+``axe_violations(page)`` runs axe-core (installed from npm by ``make install-dev``
+into .venv/axe, injected into a page opened with ``bypass_csp=True``) and returns
+its serious and critical violations; without axe-core it skips locally and fails
+under CI, like the browser.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = BASE_DIR / "screenshots"
+AXE_SCRIPT = BASE_DIR / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
 DEMO_PASSWORD = "roadmap-demo-2027"
 
 
@@ -97,8 +104,16 @@ def new_page(browser, live_server):
     """`new_page(email)` opens a fresh browser context signed in as that demo user."""
     contexts = []
 
-    def open_as(email: str | None = None):
-        context = browser.new_context(base_url=live_server, viewport={"width": 1440, "height": 900})
+    def open_as(
+        email: str | None = None, *, width: int = 1440, height: int = 900, bypass_csp: bool = False
+    ):
+        """``width`` and ``height``: the viewport (390 x 844 for a phone); ``bypass_csp``
+        lets a test inject a script of its own, such as axe-core."""
+        context = browser.new_context(
+            base_url=live_server,
+            viewport={"width": width, "height": height},
+            bypass_csp=bypass_csp,
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -119,3 +134,43 @@ def new_page(browser, live_server):
 def screenshot_dir():
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        message = f"{AXE_SCRIPT} is missing: run make install-dev"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but {message}")
+        pytest.skip(message)
+    return AXE_SCRIPT.read_text()
+
+
+@pytest.fixture
+def axe_violations(axe_source):
+    """``axe_violations(page)``: axe-core's serious and critical violations on the page
+    as it is now (axe's own result objects: id, impact, help, nodes), for a page whose
+    context was opened with ``bypass_csp=True``. ``axe_summary`` words them for an
+    assertion message."""
+
+    def run(page, *, exclude: tuple[str, ...] = ()) -> list[dict]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+        violations = page.evaluate(
+            """async (context) => (await axe.run(context || document,
+                {resultTypes: ["violations"]})).violations""",
+            context,
+        )
+        return [v for v in violations if v["impact"] in AXE_IMPACTS]
+
+    return run
+
+
+def axe_summary(violations: list[dict]) -> str:
+    """One line per violation: its rule, impact, count and first elements."""
+    return "\n".join(
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])}): {v['help']}; "
+        + ", ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:3])
+        for v in violations
+    )

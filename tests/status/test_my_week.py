@@ -1,6 +1,7 @@
 """My week and a team's weekly form: what is listed, what a submission writes, and
 what it refuses, repeats or reports."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -325,6 +326,9 @@ def test_a_contributor_of_another_team_gets_403_and_no_form(db, client, org, sig
     response = client.get("/status/teams/pay/update")
     assert response.status_code == 403
     assert "data-week-form" not in response.text and "PAY-1" not in response.text
+    said = html.unescape(response.text)
+    assert "Only Payments Platform's members, planners and admins can update" in said
+    assert "error-page" in said and "requested resource" not in said, "not Werkzeug's text"
     form = {"submission": "0" * 36, "rows-0-key": "PAY-1", "rows-0-no_change": "y"}
     assert client.post("/status/teams/pay/update", data=form).status_code == 403
     assert count_updates(db) == before

@@ -162,4 +162,14 @@ def test_the_timeline_of_an_item_without_updates(app, org):
     with app.test_request_context():
         html = render_template_string(TIMELINE, item=item, status_updates=[])
     assert html.count("<rect") == 12
-    assert "No status update since" in html
+    assert "No status update yet." in html
+    assert "No status update since" not in html, "one sentence for one fact"
+
+
+def test_the_timeline_of_an_item_whose_updates_are_all_older(db, app, org):
+    weeks = last_weeks(iso_week(utcnow()), 12)
+    old = add_update(db, org.pay1, at=week_start(weeks[0]) - timedelta(days=3), note="too old")
+    with app.test_request_context():
+        html = render_template_string(TIMELINE, item=org.pay1, status_updates=[old])
+    assert f"No status update since {weeks[0]}." in html
+    assert "No status update yet." not in html

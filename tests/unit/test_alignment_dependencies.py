@@ -40,7 +40,7 @@ def test_schedule_violation_suggests_first_period_after_all_dependencies_keeping
     b.need("CHK-3", "ID-2")
     [c, _] = conflicts(b, "schedule_violation")
     assert c.suggestions[0] == (
-        "Move CHK-3 to 2028 Q2 to 2028 Q3 (the first period after all its dependencies end)"
+        "Move CHK-3 to 2028 Q2–Q3 (the first period after all its dependencies end)"
     )
 
 

@@ -133,7 +133,7 @@ def test_unestimated_scheduled_active_items():
     assert found["PAY-1"].severity == "low"
     assert found["PAY-2"].severity == "medium"
     assert found["PAY-1"].period == "2027 Q2"
-    assert "is scheduled for 2027 Q2 to 2027 Q3 but has no estimate" in found["PAY-1"].message
+    assert "is scheduled for 2027 Q2–Q3 but has no estimate" in found["PAY-1"].message
     assert found["PAY-1"].suggestions == [
         "Add an estimate in person-weeks to PAY-1 (Payments Platform has 18 person-weeks free "
         "in 2027 Q2)"

@@ -3,8 +3,10 @@
 import pytest
 from alignment_plans import NOW, PlanBuilder
 
+import app.roadmap.board as board_module
 from app.alignment import analyze
-from app.roadmap.board import Filters, build_roadmap, edge_kinds, item_badges
+from app.alignment.diff import TEAM_PERIOD_TYPES
+from app.roadmap.board import Filters, build_roadmap, conflict_marks, paginate
 from app.roadmap.layout import (
     CARD_H,
     COL_W,
@@ -98,9 +100,24 @@ def test_lines_join_cards_both_on_screen_from_the_needed_card_to_the_needer():
     [line] = board.lines
     assert (line.dependent_id, line.dependency_id, line.kind) == (2, 1, "violation")
     needed, needer = board.by_id[1], board.by_id[2]
-    start, end = line.path.split(" C")[0], line.path.split(" ")[-1]
-    assert start == f"M{needed.x + needed.width:.1f},{needed.y + CARD_H / 2:.1f}"
-    assert end == f"{needer.x - 3:.1f},{needer.y + CARD_H / 2:.1f}"
+    steps = line.path.split(" ")
+    assert steps[0] == f"M{needed.x + needed.width:.1f},{needed.y + CARD_H / 2:.1f}"
+    assert steps[-1] == f"H{needer.x - 2:.1f}"
+    # only straight runs, the upright ones in the gutters between columns
+    assert all(step[0] in "HV" for step in steps[1:])
+    gutters = [LABEL_W + n * COL_W for n in range(len(COLUMNS) + 1)]
+    for step in steps[1:-1]:
+        if step[0] == "H":
+            assert min(abs(float(step[1:]) - g) for g in gutters) <= INSET
+
+
+def test_a_line_runs_along_the_strip_above_the_card_that_needs_it():
+    cards = [card(1, start=Q2), card(2, team=CHK, start=None)]  # backlog needs Q2 work
+    board = build_board(COLUMNS, [PAY, CHK], cards, [(2, 1, "ok")], {})
+    [line] = board.lines
+    needer = board.by_id[2]
+    strips = [float(s[1:]) for s in line.path.split(" ") if s[0] == "V"]
+    assert needer.y - 5 < strips[0] < needer.y  # between the lanes, not over a card
 
 
 def test_capacity_bars_show_the_load_and_turn_red_when_over():
@@ -146,12 +163,21 @@ def test_badges_and_line_colours_come_from_the_conflicts():
     b = demo_plan()
     analysis = analyze(b.build(), NOW)
     ids = {key: item.id for key, item in b.items.items()}
-    kinds = edge_kinds(analysis.conflicts)
+    badges, kinds = conflict_marks(analysis, ids.values())
     assert kinds[(ids["CHK-1"], ids["PAY-1"])] == "violation"
     assert kinds[(ids["CHK-2"], ids["PAY-1"])] == "risk"
-    badges = item_badges(analysis.conflicts)
     assert badges[ids["CHK-1"]][1] == "critical"
-    assert ids["PAY-2"] not in badges  # only over capacity, which shows on the team's bar
+    # as on its item page: every conflict that involves it, its team's capacity included
+    for key, item_id in ids.items():
+        listed = analysis.select(item_id=item_id)
+        if listed:
+            count, worst, team_level = badges[item_id]
+            assert count == len(listed), key
+            assert worst == listed[0].severity, key
+            assert team_level == sum(c.type in TEAM_PERIOD_TYPES for c in listed), key
+        else:
+            assert item_id not in badges, key
+    assert badges[ids["PAY-2"]][2] >= 1  # over capacity in Q1, marked as the team's
     roadmap = build_roadmap(analysis, Filters(first=Q1))
     assert sorted(line.kind for line in roadmap.board.lines) == ["ok", "risk", "violation"]
 
@@ -184,3 +210,38 @@ def test_the_period_range_is_chosen_and_kept_inside_the_plan():
     clamped = build_roadmap(analysis, Filters(first=7, count=4))
     assert clamped.first == 4
     assert build_roadmap(analysis, Filters()).first == analysis.current_period == Q1
+
+
+def test_pages_hold_a_few_teams_and_a_bounded_number_of_cards(monkeypatch):
+    teams = [TeamSpec(n, f"t{n}", f"Team {n}", "product") for n in range(1, 8)]
+    cards = {1: 300, 2: 50, 3: 20, 4: 500, 5: 1, 6: 1, 7: 1}
+    monkeypatch.setattr(board_module, "MAX_ROWS", 2)
+    pages = paginate(teams, cards)
+    assert [[t.id for t in page] for _n, page in pages] == [[1, 2], [3], [4], [5, 6], [7]]
+
+
+def test_a_line_to_an_item_off_the_page_becomes_a_stub_on_the_card():
+    b = demo_plan()
+    analysis = analyze(b.build(), NOW)
+    checkout = build_roadmap(analysis, Filters(first=Q1, teams=("chk",)))
+    labels = sorted(stub.spec.label for stub in checkout.board.stubs)
+    assert labels == [
+        "needs PAY-1, Payments Platform, 2027 Q1",
+        "needs PAY-1, Payments Platform, 2027 Q1",
+    ]
+    assert checkout.board.lines == []
+    platform = build_roadmap(analysis, Filters(first=Q1, teams=("pay",)))
+    # the grey line's stub only when all lines are asked for
+    assert "needed by MOB-1" not in " ".join(s.spec.label for s in platform.board.stubs)
+    every = build_roadmap(analysis, Filters(first=Q1, teams=("pay",), all_lines=True))
+    assert "needed by MOB-1, Mobile App, 2027 Q3" in [s.spec.label for s in every.board.stubs]
+
+
+def test_a_member_of_teams_sees_theirs_first_and_can_ask_for_all():
+    b = demo_plan()
+    analysis = analyze(b.build(), NOW)
+    mob = next(t.id for t in analysis.snapshot.teams if t.slug == "mob")
+    mine = build_roadmap(analysis, Filters(first=Q1), own_team_ids={mob})
+    assert (mine.scope, [t.slug for t in mine.teams]) == ("mine", ["mob"])
+    every = build_roadmap(analysis, Filters(first=Q1, every_team=True), own_team_ids={mob})
+    assert (every.scope, [t.slug for t in every.teams]) == ("all", ["pay", "chk", "mob"])

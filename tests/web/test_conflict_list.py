@@ -121,6 +121,8 @@ def test_a_decision_needs_a_note_and_a_known_state(db, contended_plan, as_user):
     client, _planner = as_user("planner")
     conflict = first_of("priority_inversion")
     url = f"/conflicts/{conflict.fingerprint}/decision"
+    for page in (f"/conflicts/{conflict.fingerprint}", "/conflicts"):
+        assert "Note (required" in text_of(client.get(page)), f"{page} says the note is required"
     audits = audit_count(db)
     response = client.post(url, data={"state": "accepted", "note": "   "})
     assert response.status_code == 400
@@ -187,5 +189,5 @@ def test_the_list_reads_a_fixed_number_of_rows(
         )
     with count_queries() as large:
         response = client.get("/conflicts")
-    assert "Unestimated" in text_of(response)
+    assert "Missing estimate" in text_of(response)
     assert large.n == small.n

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from web_helpers import count, decide, text_of
 
+from app.alignment.text import type_label
 from app.clock import utcnow
-from app.dashboard.labels import TYPE_LABELS
 from app.dashboard.snapshots import take_snapshot
 from app.models import AuditEvent, SnapshotItem, WeeklySnapshot
 from app.plan_store import analyze_plan
@@ -68,7 +68,7 @@ def test_the_tiles_agree_with_flask_conflicts(app, db, contended_plan, as_user):
     assert found["stale item"] == sum(r["type"] == "stale_status" for r in unaccepted) == 1
     types = Counter(r["type"] for r in unaccepted)
     assert {k: v for k, v in found.items() if k.startswith("type:")} == {
-        f"type:{TYPE_LABELS[t]}": n for t, n in types.items()
+        f"type:{type_label(t)}": n for t, n in types.items()
     }
     text = text_of(client.get("/dashboard"))
     assert "we live with it" in text and "lead@example.com" in text

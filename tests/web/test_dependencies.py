@@ -1,6 +1,8 @@
 """Dependencies: the picker, cycles, the needed-by period, removal, and answering
 requests with their history on both sides."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 from web_helpers import audit_count, text_of
@@ -162,6 +164,18 @@ def test_the_providing_team_commits_with_a_note_and_both_sides_see_it(
         assert "committed “In Q2 if GW-3 lands”" in text
         assert f"{lead.email} CHK-1 needs PAY-1 changed" in text
         assert "commitment : requested → committed" in text
+
+
+def test_an_answer_offers_only_what_would_change_it(db, client, late_plan, as_user):
+    as_user("contributor", teams=[late_plan.pay])
+    buttons = re.compile(r'<button type="submit" name="commitment" value="(\w+)"')
+    assert buttons.findall(client.get("/items/PAY-1").text) == ["committed", "declined"]
+    late_plan.dep.commitment = "committed"
+    db.session.flush()
+    assert buttons.findall(client.get("/items/PAY-1").text) == ["declined"]
+    late_plan.dep.commitment = "declined"
+    db.session.flush()
+    assert buttons.findall(client.get("/items/PAY-1").text) == ["committed"]
 
 
 def test_declining_and_who_may_answer(db, client, late_plan, as_user):

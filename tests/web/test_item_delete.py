@@ -54,7 +54,7 @@ def test_cancelling_instead_keeps_the_item(db, client, late_plan, as_user):
     db.session.refresh(late_plan.pay1)
     assert late_plan.pay1.status == "cancelled"
     assert "Mark it cancelled" not in text_of(client.get("/items/PAY-1/delete"))
-    assert "cancelled dependency" in text_of(client.get("/items/CHK-1"))
+    assert "Cancelled dependency" in text_of(client.get("/items/CHK-1"))
 
 
 def test_a_confirmation_without_the_version_deletes_nothing(db, client, late_plan, as_user):

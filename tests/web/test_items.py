@@ -1,5 +1,7 @@
 """The item page, creating and editing items, and the team page."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 from web_helpers import audit_count, text_of
@@ -30,7 +32,7 @@ def test_item_page_shows_fields_priority_chain_links_conflicts_and_histories(
     assert "2031 Q3" in text and "10 person-weeks" in text
     assert "Needed by 1" in text and "CHK-1 One-click checkout" in text
     assert "2031 Q2 (its start)" in text and "requested" in text
-    assert "priority inversion" in text and "schedule violation" in text
+    assert "Priority inversion" in text and "Schedule violation" in text
     assert "Raise PAY-1 to P0 (CHK-1 needs PAY-1)" in text
     assert "2031-W02" in text and "at risk" in text
     assert "Change history" in text
@@ -97,6 +99,13 @@ def test_new_item_form_is_prefilled_from_the_roadmap_cell(db, client, late_plan,
     period = late_plan.periods[3].id
     assert f'<option selected value="{late_plan.chk.id}">' in html
     assert html.count(f'<option selected value="{period}">') == 2
+
+
+def test_a_new_item_starts_at_p2_not_p0(client, late_plan, as_user):
+    as_user("planner")
+    page = client.get("/items/new").text
+    priority = re.search(r'<select[^>]*name="priority".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option selected value="(\d)"', priority) == ["2"]
 
 
 def test_creating_an_item_redirects_to_its_page_with_a_message(db, client, late_plan, as_user):

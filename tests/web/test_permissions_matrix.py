@@ -81,6 +81,7 @@ EXPECTED = {
     "status.digest": {"GET": EVERYONE},
     "roadmap.index": {"GET": EVERYONE},
     "roadmap.move": {"POST": PLAN_REFUSED},
+    "roadmap.move_page": {"GET": PLAN_PAGE},
     "roadmap.capacity": {"GET": EVERYONE, "POST": PLAN_REFUSED},
     # the fingerprint in the URL is no current conflict's: 404 once allowed
     "dashboard.index": {"GET": EVERYONE},
@@ -90,6 +91,10 @@ EXPECTED = {
     "dashboard.withdraw": {"POST": answers(302, 403, 403, 404, 404)},
     "dashboard.slipped": {"GET": EVERYONE},
     "dashboard.say_do": {"GET": EVERYONE},
+    # the Import page: planners; no such draft (a forged token) is anyone's
+    "importing.start": {"GET": PLAN_PAGE, "POST": PLAN_REFUSED},
+    "importing.draft": {"POST": answers(302, 403, 403, 404, 404)},
+    "importing.mapping_file": {"GET": answers(302, 403, 403, 404, 404)},
     # a link from a mail, for whoever holds it; this one is forged
     "notifications.unsubscribe": {"GET": answers(404, 404, 404, 404, 404)},
     "notifications.unsubscribe_now": {"POST": answers(404, 404, 404, 404, 404)},

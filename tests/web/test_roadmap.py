@@ -61,11 +61,13 @@ def test_the_roadmap_shows_platform_rows_first_cards_lines_and_capacity(db, clie
 def test_a_viewer_sees_no_edit_controls_and_a_planner_does(db, client, as_user, plan):
     as_user("viewer")
     html = client.get("/roadmap").get_data(as_text=True)
-    for control in ('class="rm-move"', "data-move-url", 'class="rm-plus"', "/items/new"):
+    for control in ('class="rm-move-link"', "data-move-url", 'class="rm-plus"', "/items/new"):
         assert control not in html
     as_user("planner")
     html = client.get("/roadmap").get_data(as_text=True)
-    assert html.count('class="rm-move"') == 4
+    assert "<form" not in html.split('id="rm-board"')[1]  # no form per card
+    assert html.count('class="rm-move-link"') == 4
+    assert 'href="/roadmap/move/CHK-1?next=/roadmap"' in html
     assert 'data-move-url="/roadmap/move"' in html
     assert 'href="/items/new?team=chk&amp;period=2090+Q3"' in html
     assert 'href="/items/new?team=pay"' in html
@@ -92,7 +94,7 @@ def test_filters_live_in_the_url(db, client, as_user, plan, query, expected):
 def test_the_period_range_can_move_earlier_and_later(db, client, as_user, plan):
     as_user("viewer")
     html = client.get("/roadmap?periods=2&team=chk").get_data(as_text=True)
-    assert "2090 Q1 to 2090 Q2 and the backlog" in html
+    assert "2090 Q1–Q2 and the backlog" in html
     assert "Earlier period" not in html
     assert 'href="/roadmap?periods=2&amp;team=chk&amp;from=2090+Q2"' in html
 
@@ -116,15 +118,21 @@ def test_an_empty_plan_still_has_a_roadmap(db, client, as_user):
     assert client.get("/capacity").status_code == 200
 
 
-def test_each_move_form_starts_at_the_card_s_place(db, client, as_user, plan):
+def test_each_card_s_move_page_starts_at_its_place(db, client, as_user, plan):
     as_user("planner")
-    html = client.get("/roadmap?team=chk").get_data(as_text=True)
-    form = html[html.index(f'id="mv-{plan.chk1.id}-period"') :].split("</select>")[0]
-    assert '<option value="2090 Q2" selected>2090 Q2</option>' in form
-    assert form.count(" selected") == 1
-    teams = html[html.index(f'id="mv-{plan.chk1.id}-team"') :].split("</select>")[0]
-    own, other = '<option value="">Checkout</option>', '<option value="pay">Payments Platform'
-    assert own + other in teams
+    response = client.get("/roadmap/move/CHK-1?next=/roadmap?team%3Dchk")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "now in 2090 Q2, Checkout." in html
+    form = html[html.index('name="period"') :].split("</select>")[0]
+    assert '<option selected value="2090 Q2">2090 Q2</option>' in form
+    assert form.count("selected") == 1
+    assert 'name="next" type="hidden" value="/roadmap?team=chk"' in html
+    assert f'name="version" type="hidden" value="{plan.chk1.version}"' in html
+    teams = html[html.index('name="team"') :].split("</select>")[0]
+    assert '<option value="pay">Payments Platform</option>' in teams
+    assert client.get("/roadmap/move/NOPE-9").status_code == 404
+    assert client.get("/roadmap/move/CHK-1?next=https://evil.example/").status_code == 200
 
 
 def test_the_page_costs_the_same_queries_whatever_the_number_of_items(
@@ -140,7 +148,7 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_items(
         make_item(plan.pay, start=plan.q1, end=plan.q2, health="at_risk")
     with count_queries() as many:
         assert client.get("/roadmap").status_code == 200
-    assert many.n == few.n <= 12
+    assert many.n == few.n <= 13
 
 
 # Moving with the form
@@ -229,8 +237,8 @@ def test_a_json_move_answers_with_the_changes(db, client, as_user, plan):
     assert body["ok"] is True and body["moved"] is True
     assert body["message"].startswith("Moved CHK-1 to 2090 Q4: resolved 1 conflict")
     assert body["item"] == {
-        "key": "CHK-1", "version": version + 1, "team": "chk", "start": "2090 Q4",
-        "end": "2090 Q4",
+        "key": "CHK-1", "id": plan.chk1.id, "version": version + 1, "team": "chk",
+        "start": "2090 Q4", "end": "2090 Q4",
     }  # fmt: skip
     assert [c["type"] for c in body["resolved"]] == ["schedule_violation"]
     assert [c["type"] for c in body["new"]] == ["over_capacity"]
@@ -251,6 +259,9 @@ def test_a_stale_move_changes_nothing_and_says_who_changed_the_item(db, client, 
         response.json["message"],
     )
     assert response.json["item"]["start"] == "2090 Q3"
+    # the board redrawn as the plan stands: CHK-1 where the other planner put it
+    board = response.json["fragments"]["rm-board"]
+    assert re.search(rf'data-key="CHK-1" data-version="{loaded + 1}"[^>]*data-start="2"', board)
     assert periods_of(db, plan.chk1) == ("2090 Q3", "2090 Q3", "chk")
     assert audit_count(db) == before
 
@@ -291,3 +302,97 @@ def test_only_planners_move(db, client, as_user, make_team, plan, role):
     assert response.status_code == 403
     assert response.json["error"] == "Forbidden"
     assert periods_of(db, plan.chk1) == ("2090 Q2", "2090 Q2", "chk")
+
+
+# A page costs what it shows
+
+
+def test_a_page_holds_a_few_teams_and_links_to_the_others(
+    db, client, as_user, make_team, make_item, plan
+):
+    from app.roadmap.board import MAX_ROWS
+
+    for n in range(MAX_ROWS + 2):
+        make_item(make_team(f"t{n:02d}", name=f"Team {n:02d}", kind="product"), start=plan.q1)
+    as_user("viewer")
+    html = client.get("/roadmap").get_data(as_text=True)
+    assert html.count('class="rm-row"') == MAX_ROWS
+    assert "(page 1 of 2, 12 teams)" in html
+    assert 'href="/roadmap?page=2" rel="next">Next teams' in html
+    second = client.get("/roadmap?page=2").get_data(as_text=True)
+    assert second.count('class="rm-row"') == 4 and ">Team 09<" in second
+    assert client.get("/roadmap?page=99").status_code == 200  # the last page
+    assert client.get("/roadmap?page=0").status_code == 400
+
+
+def test_a_member_of_teams_starts_on_theirs(db, client, as_user, plan):
+    as_user("planner", teams=[plan.chk])
+    html = client.get("/roadmap").get_data(as_text=True)
+    assert card_keys(html) == ["CHK-1", "CHK-2", "CHK-3"]
+    assert "your teams: Checkout" in html
+    assert 'href="/roadmap?all=1">Show all teams' in html
+    assert card_keys(client.get("/roadmap?all=1").get_data(as_text=True))[0] == "PAY-1"
+
+
+def test_a_line_to_an_item_off_the_page_ends_in_a_stub_that_links_to_it(db, client, as_user, plan):
+    as_user("viewer")
+    html = client.get("/roadmap?team=chk").get_data(as_text=True)
+    assert "rm-line" not in html.split('<g class="rm-lines">')[1].split("</g>")[0]
+    stub = re.search(
+        r'<a class="rm-stub violation" href="([^"]+)"[^>]*>'
+        r"<title>([^<]+)</title>.*?<text[^>]*>([^<]+)</text>",
+        html,
+    )
+    assert stub[2] == "needs PAY-1, Payments Platform, 2090 Q1: show it on the roadmap"
+    # as it fits: the team's name gives way, the period stays
+    assert stub[3].startswith("needs PAY-1, Payments") and stub[3].endswith(", 2090 Q1")
+    assert stub[1] == f"/roadmap?team=pay&amp;from=2090+Q1&amp;periods=4#card-{plan.pay1.id}"
+
+
+def test_grey_lines_wait_behind_a_toggle(db, client, as_user, make_dependency, plan):
+    make_dependency(plan.chk2, plan.pay1)  # CHK-2 in Q4 needs PAY-1 ending in Q3: fine
+    as_user("viewer")
+    html = client.get("/roadmap").get_data(as_text=True)
+    assert 'class="rm-svg"' in html and 'class="rm-line ok"' in html  # hidden by the style
+    assert 'href="/roadmap?lines=all" data-all="no">Show all lines' in html
+    html = client.get("/roadmap?lines=all").get_data(as_text=True)
+    assert 'class="rm-svg rm-all-lines"' in html
+    assert 'href="/roadmap" data-all="yes">Show only red and amber lines' in html
+
+
+def test_a_badge_counts_what_the_item_page_lists(db, client, as_user, make_item, plan):
+    for _ in range(3):  # Checkout over capacity in 2090 Q2: a conflict of the team
+        make_item(plan.chk, start=plan.q2, estimate=3)
+    as_user("viewer")
+    html = client.get("/roadmap?team=chk").get_data(as_text=True)
+    item_page = client.get("/items/CHK-1").get_data(as_text=True)
+    heading = r'id="conflicts-heading">Conflicts <span class="count">(\d+)<'
+    listed = int(re.search(heading, item_page)[1])
+    assert "Over capacity" in item_page or "over capacity" in item_page
+    title = re.search(rf'id="card-{plan.chk1.id}".*?<title>([^<]+)</title>', html)[1]
+    assert f"; {listed} conflicts (1 of its team&#39;s capacity), worst critical" in title
+    badge = re.search(
+        rf'id="card-{plan.chk1.id}".*?class="rm-badge sev-critical">.*?>(\d+)</text>', html
+    )
+    assert int(badge[1]) == listed
+
+
+def test_a_json_move_carries_the_redrawn_board_of_the_view_it_was_made_on(
+    db, client, as_user, plan
+):
+    as_user("planner")
+    response = move(client, plan.chk1, "2090 Q4", json=True, next_url="/roadmap?team=chk&periods=4")
+    body = response.json
+    assert set(body["fragments"]) == {"rm-board", "rm-summary", "rm-list"}
+    board = body["fragments"]["rm-board"]
+    assert 'id="rm-svg"' in board
+    assert f'id="card-{plan.chk1.id}"' in board
+    assert re.search(
+        rf'data-key="CHK-1" data-version="{plan.chk1.version}"[^>]*data-start="3"', board
+    )
+    assert ">120%<" in board  # Checkout's bar in 2090 Q4: 12 of 10
+    assert body["shown"] is True
+    away = move(client, plan.chk2, "2090 Q1", team="pay", json=True, next_url="/roadmap?team=chk")
+    assert away.json["shown"] is False
+    assert away.json["where_url"] == f"/roadmap?team=pay&from=2090+Q1#card-{plan.chk2.id}"
+    assert f'id="card-{plan.chk2.id}"' not in away.json["fragments"]["rm-board"]
