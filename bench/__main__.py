@@ -47,7 +47,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.harness import ROOT, flask, median_time, reset_postgres
+from bench.harness import ROOT, bench_app, flask, median_time, reset_postgres
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
@@ -55,8 +55,6 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from sqlalchemy import event
 
-    import config
-    from app import create_app
     from app.alignment import analyze
     from app.extensions import db
     from app.plan_store import load_snapshot
@@ -74,12 +72,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     flask(database_url, "seed", "scale", "--items", str(items), "--seed", "1")
     seed_s = time.perf_counter() - started
 
-    class BenchConfig(config.DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
-        WTF_CSRF_ENABLED = False  # the test client posts the move without a page first
-        API_RATE_LIMIT = "1000000/minute"  # the limiter still runs, but never refuses
-
-    app = create_app(BenchConfig)
+    app = bench_app(database_url)
     with app.app_context():
         floor = Floor(db.engine.url)
         floor_s, _rows = median_time(floor.read, runs)
@@ -107,7 +100,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     # These edit the plan: after every other measurement.
     print(f"[{db_name}] editing ...", file=sys.stderr, flush=True)
     edit_s, live_equals_full = edit_seconds(app, per_kind=max(20, runs))
-    live = live_request_seconds(app, create_app(BenchConfig), edits=max(20, runs))
+    live = live_request_seconds(app, bench_app(database_url), edits=max(20, runs))
     api = api_seconds(app, requests=max(20, runs))
     with app.app_context():
         db.engine.dispose()
@@ -132,18 +125,13 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
 
 
 def measure_dense(db_name: str, database_url: str, items: int, runs: int) -> dict:
-    import config
-    from app import create_app
     from app.extensions import db
     from bench.dense import DENSE_ITEMS, dense_seconds
 
     print(f"[{db_name}] importing the dense plan ...", file=sys.stderr, flush=True)
     flask(database_url, "db", "upgrade")
 
-    class BenchConfig(config.DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
-
-    app = create_app(BenchConfig)
+    app = bench_app(database_url)
     figures = dense_seconds(app, database_url, runs, items or DENSE_ITEMS)
     with app.app_context():
         db.session.remove()

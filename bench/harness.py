@@ -24,6 +24,24 @@ def flask(database_url: str, *args: str) -> None:
     )
 
 
+def bench_app(database_url: str, **settings):
+    """The app on ``database_url`` (a URL as ``DATABASE_URL`` takes it) as the bench
+    measures it: development settings, no CSRF (the test client posts without a
+    page first), a rate limit that never refuses, and jobs run only when asked, so
+    that no periodic tick competes with the timings. ``settings`` override."""
+    import config
+    from app import create_app
+
+    values = {
+        "SQLALCHEMY_DATABASE_URI": config._database_url(database_url),
+        "WTF_CSRF_ENABLED": False,
+        "API_RATE_LIMIT": "1000000/minute",
+        "JOB_RUNNER": "manual",
+        **settings,
+    }
+    return create_app(type("BenchConfig", (config.DevelopmentConfig,), values))
+
+
 def reset_postgres(url: str) -> None:
     from sqlalchemy import create_engine, text
 

@@ -102,15 +102,10 @@ def write_pages(directory: Path, found: list[dict]) -> list[str]:
 
 
 def _app(url: str):
-    import config
-    from app import create_app
     from app.extensions import db
+    from bench.harness import bench_app
 
-    class BenchConfig(config.DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = url
-        JOB_RUNNER = "manual"
-
-    app = create_app(BenchConfig)
+    app = bench_app(url)
     with app.app_context():
         db.create_all()
     return app

@@ -27,17 +27,10 @@ INBOX_USER = "bench-inbox@example.com"
 
 
 def _app(database_url: str, **settings):
-    import config
-    from app import create_app
     from app.extensions import db
+    from bench.harness import bench_app
 
-    class BenchConfig(config.DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        JOB_RUNNER = "manual"
-
-    for name, value in settings.items():
-        setattr(BenchConfig, name, value)
-    app = create_app(BenchConfig)
+    app = bench_app(database_url, **settings)
     with app.app_context():
         db.create_all()
     return app

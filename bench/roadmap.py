@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import product
 from urllib.parse import urlencode
 
-from bench.harness import get_ok, median_time, page_seconds, signed_in_client
+from bench.harness import bench_app, get_ok, median_time, page_seconds, signed_in_client
 
 BENCH_PLANNER = "bench-planner@example.com"
 FILTERS = {
@@ -77,14 +77,8 @@ def main() -> None:
     import json
     import sys
 
-    import config
-    from app import create_app
-
-    class BenchConfig(config.DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = config._database_url(sys.argv[1])
-
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    print(json.dumps(roadmap_figures(create_app(BenchConfig), runs), indent=2))
+    print(json.dumps(roadmap_figures(bench_app(sys.argv[1]), runs), indent=2))
 
 
 if __name__ == "__main__":

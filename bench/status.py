@@ -23,7 +23,7 @@ from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bench.harness import flask, reset_postgres, signed_in_client
+from bench.harness import bench_app, flask, reset_postgres, signed_in_client
 
 ROWS = 40
 EMAIL = "bench.contributor@example.com"
@@ -101,8 +101,6 @@ def _median(times: list[float]) -> float:
 def measure(database_url: str, items: int | None, runs: int) -> dict:
     from sqlalchemy import event, select
 
-    import config
-    from app import create_app
     from app.clock import utcnow
     from app.extensions import db
     from app.models import Item
@@ -113,11 +111,7 @@ def measure(database_url: str, items: int | None, runs: int) -> dict:
     else:
         flask(database_url, "seed", "demo")
 
-    class BenchConfig(config.DevelopmentConfig):
-        SQLALCHEMY_DATABASE_URI = config._database_url(database_url)
-        WTF_CSRF_ENABLED = False
-
-    app = create_app(BenchConfig)
+    app = bench_app(database_url)
     with app.app_context():
         _add_team(db, utcnow())
         plan_items = db.session.scalar(select(db.func.count()).select_from(Item))

@@ -59,6 +59,21 @@ class Analysis:
         """The snapshot's row of the item."""
         return self._ctx.ix.items[self._position(item_id)]
 
+    def reach(self, item_id: int) -> set[int]:
+        """The ids of the item and of every item it needs, directly or through a
+        chain of active items (done and cancelled items need nothing any more)."""
+        ix = self._ctx.ix
+        adj, ids = ix.adj, ix.ids
+        start = self._position(item_id)
+        found = {start}
+        frontier = [start]
+        for u in frontier:
+            for v in adj[u]:
+                if v not in found:
+                    found.add(v)
+                    frontier.append(v)
+        return {ids[i] for i in found}
+
     def priority_chain(self, item_id: int) -> list[int]:
         """``[item, needer, ..., setter]``: the shortest chain of active items that
         need this item, up to the one whose own priority is its effective

@@ -111,23 +111,16 @@ def conflict_marks(
                 lazy.setdefault(conflict.primary_id, []).append(conflict)
             continue
         ids = conflict.item_ids
-        if len(ids) <= 2:
-            hits = [i for i in ids if i in wanted]
-            if not hits:
-                continue
-            edge = EDGE_KINDS.get(conflict.type)
-            if edge is not None and len(ids) == 2 and kinds.get((ids[0], ids[1])) != "violation":
-                kinds[(ids[0], ids[1])] = edge
-            for item_id in set(hits):
-                count(item_id, conflict)
-        else:
-            for item_id in wanted.intersection(ids):
-                count(item_id, conflict)
+        if wanted.isdisjoint(ids):
+            continue
+        edge = EDGE_KINDS.get(conflict.type)
+        if edge is not None and len(ids) == 2 and kinds.get((ids[0], ids[1])) != "violation":
+            kinds[(ids[0], ids[1])] = edge
+        for item_id in wanted.intersection(ids):
+            count(item_id, conflict)
     if lazy:
-        needs = links_of(analysis.snapshot).needs
-        active = {item.id for item in analysis.snapshot.items if item.active}
         for item_id in wanted:
-            for needed in _reach(needs, item_id, active):
+            for needed in analysis.reach(item_id):
                 for conflict in lazy.get(needed, ()):
                     count(item_id, conflict)
     badges = {i: (n, worst[i], team_level.get(i, 0)) for i, n in counts.items()}
@@ -163,21 +156,6 @@ def links_of(snapshot) -> Links:
         needed_by.setdefault(dep.dependency_id, []).append(dep.dependent_id)
     _LINKS = Links(deps, needs, needed_by)
     return _LINKS
-
-
-def _reach(needs: dict[int, list[int]], start: int, active: Collection[int]) -> set[int]:
-    """The item and every item it needs through a chain of active items (done and
-    cancelled items need nothing, as in the analysis)."""
-    found = {start}
-    frontier = [start]
-    for item_id in frontier:
-        if item_id not in active:
-            continue
-        for needed in needs.get(item_id, ()):
-            if needed not in found:
-                found.add(needed)
-                frontier.append(needed)
-    return found
 
 
 def _card_filter(filters: Filters):
@@ -260,8 +238,12 @@ def build_roadmap(
     wanted = _card_filter(filters)
     shows = _in_view(first, last)
     in_view: dict[int, int] = {}  # team id: its items on screen
-    for item in snapshot.items:
-        if shows(item) and wanted(item):
+    filtered = filters.priorities or filters.q.strip()
+    for item in snapshot.items:  # every item of the plan: ``shows`` inlined
+        start, end = item.start, item.end
+        if (start is None or end is None or (start <= last and end >= first)) and (
+            not filtered or wanted(item)
+        ):
             in_view[item.team_id] = in_view.get(item.team_id, 0) + 1
     if filters.priorities or filters.q.strip():
         in_scope = [t for t in in_scope if t.id in in_view]

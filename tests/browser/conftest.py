@@ -131,9 +131,13 @@ def new_page(browser, live_server):
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir():
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS
+def screenshot_dir(tmp_path_factory):
+    """Where the browser tests save their screenshots: a temporary directory, or
+    the project's screenshots/ with ``SCREENSHOTS=1`` (to refresh the ones kept)."""
+    if os.environ.get("SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="session")

@@ -106,6 +106,19 @@ def test_blast_radius_lists_active_needers_best_priority_first():
         a.blast_radius(-1)
 
 
+def test_reach_follows_what_active_items_need_and_stops_at_finished_ones():
+    b = chain_plan(middle_status="done")
+    b.item("MOB-1", "mob", priority=1, start=3)
+    b.need("MOB-1", "CHK-3")
+    a = analyze(b.build(), NOW)
+    ids = {key: item.id for key, item in b.items.items()}
+    # MOB-1 needs CHK-3, which needs ID-4; ID-4 is done, so it needs PAY-1 no more
+    assert a.reach(ids["MOB-1"]) == {ids["MOB-1"], ids["CHK-3"], ids["ID-4"]}
+    assert a.reach(ids["PAY-1"]) == {ids["PAY-1"]}
+    with pytest.raises(KeyError):
+        a.reach(-1)
+
+
 def cycle_plan(done=None):
     """A (P0) needs B needs C needs A; X (P1) needs A; C also needs D."""
     b = PlanBuilder()
