@@ -5,6 +5,7 @@ or on a connection given in `config.attributes["connection"]` (the migration tes
 """
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -35,8 +36,33 @@ def _run(connection) -> None:
         process_revision_directives=_skip_empty_revisions,
         **CONFIGURE_ARGS,
     )
-    with context.begin_transaction():
+    with _foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()
+
+
+@contextmanager
+def _foreign_keys_off(connection):
+    """SQLite: a batch migration rebuilds a table (copy, drop, rename), and with
+    foreign keys on, the drop deletes every row that refers to the table (ON DELETE
+    CASCADE): every dependency and status update of the plan, for a change to
+    ``item``. The keys are off while migrating (the pragma does nothing inside a
+    transaction, so it is set before one begins) and checked after."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    if connection.in_transaction():
+        connection.commit()
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            connection.commit()
+        raw.execute("PRAGMA foreign_keys=ON")
+    broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows that refer to nothing: {broken[:5]}")
 
 
 def run_migrations_offline() -> None:
