@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from hashlib import sha1
 from typing import Any, Protocol
@@ -238,6 +238,16 @@ class Conflict:
     def formatted(self) -> bool:
         """Whether the text has been made (or was given)."""
         return self._text is None
+
+    @staticmethod
+    def listed_item_ids(
+        conflicts: Iterable[Conflict],
+    ) -> Iterator[tuple[Conflict, list[int] | None]]:
+        """``(conflict, item ids)`` for each of ``conflicts``, with None for the ids
+        of one whose items are not listed yet (see ``listed``), without listing
+        them: a pass over every conflict of a plan at the cost of reading a slot."""
+        for conflict in conflicts:
+            yield conflict, conflict._item_ids if conflict._members is None else None
 
     @property
     def listed(self) -> bool:

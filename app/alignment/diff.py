@@ -29,8 +29,10 @@ def diff_conflicts(
     after = list(after)
     seen_before = {c.fingerprint for c in before}
     seen_after = {c.fingerprint for c in after}
-    resolved = [c for c in before if c.fingerprint not in seen_after]
-    new = [c for c in after if c.fingerprint not in seen_before]
+    # An edit changes few conflicts: the lists are read again only when some did.
+    gone, came = seen_before - seen_after, seen_after - seen_before
+    resolved = [c for c in before if c.fingerprint in gone] if gone else []
+    new = [c for c in after if c.fingerprint in came] if came else []
     return resolved, new
 
 

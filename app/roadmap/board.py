@@ -105,12 +105,11 @@ def conflict_marks(
 
     lazy: dict[int, list[Conflict]] = {}
     kinds: dict[tuple[int, int], str] = {}
-    for conflict in analysis.conflicts:
-        if not conflict.listed:
+    for conflict, ids in Conflict.listed_item_ids(analysis.conflicts):
+        if ids is None:
             if conflict.primary_id is not None:
                 lazy.setdefault(conflict.primary_id, []).append(conflict)
             continue
-        ids = conflict.item_ids
         if wanted.isdisjoint(ids):
             continue
         edge = EDGE_KINDS.get(conflict.type)
