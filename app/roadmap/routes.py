@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.alignment import Analysis
+from app.alignment.collector import collector_paused
 from app.alignment.text import estimate_text, health_word, period_place, status_word
 from app.extensions import db
 from app.forms import refused
@@ -204,19 +205,22 @@ def _item_json(item: Item) -> dict:
 
 def _fragments(analysis: Analysis, target: str | None, item: Item) -> dict:
     """What the roadmap's page redraws after a move, for the view it was made on:
-    the board, the summary and the lists, from the analysis with the move made."""
-    view = View(analysis, _args_of(target))
-    context = view.context()
-    shown = item.id in view.roadmap.board.by_id
-    return {
-        "fragments": {
-            "rm-board": render_template("roadmap/_board.html", **context),
-            "rm-summary": render_template("roadmap/_summary.html", **context),
-            "rm-list": render_template("roadmap/_list.html", **context),
-        },
-        "shown": shown,
-        "where_url": view.where_url(item.id),
-    }
+    the board, the summary and the lists, from the analysis with the move made.
+    Like the analysis, this reads the whole plan and makes many short-lived
+    objects: the collector is paused meanwhile (see app.alignment.collector)."""
+    with collector_paused():
+        view = View(analysis, _args_of(target))
+        context = view.context()
+        shown = item.id in view.roadmap.board.by_id
+        return {
+            "fragments": {
+                "rm-board": render_template("roadmap/_board.html", **context),
+                "rm-summary": render_template("roadmap/_summary.html", **context),
+                "rm-list": render_template("roadmap/_list.html", **context),
+            },
+            "shown": shown,
+            "where_url": view.where_url(item.id),
+        }
 
 
 def _moved(result: MoveResult, next_url: str | None, before: Analysis):
