@@ -2,9 +2,11 @@
 
 Stored timestamps are naive UTC datetimes. Nothing else in `app/` calls
 `datetime.now()`, `datetime.utcnow()` or `date.today()`; tests freeze or move
-this clock (and so the whole process) with time-machine.
+this clock (and so the whole process) with time-machine. Waiting is time too:
+`sleep` is the one place the application waits.
 """
 
+import time
 from datetime import UTC, date, datetime
 
 
@@ -21,3 +23,10 @@ def today() -> date:
 def format_datetime(moment: datetime) -> str:
     """A stored (naive UTC) time as written everywhere: ``YYYY-MM-DDTHH:MM:SSZ``."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sleep(seconds: float) -> None:
+    """Wait ``seconds`` (a wait of none or less returns at once, without asking the
+    system: a clock shifted for a test may refuse even a zero wait)."""
+    if seconds > 0:
+        time.sleep(seconds)

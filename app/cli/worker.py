@@ -4,14 +4,13 @@ snapshot) and the periodic tick."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC
 
 import click
 from flask import current_app
 
 from app import jobs
-from app.clock import utcnow
+from app.clock import sleep, utcnow
 from app.jobs import TICK_SECONDS
 from app.jobs.periodic import tick
 
@@ -37,7 +36,7 @@ def worker_command(burst: bool) -> None:
         if runner.kind == "thread":
             runner.start()
             while not runner.idle():
-                time.sleep(0.1)
+                sleep(0.1)
             runner.stop()
         click.echo("Ran the jobs due now.")
     else:
@@ -45,7 +44,7 @@ def worker_command(burst: bool) -> None:
         runner.start(tick=True)
         try:
             while True:
-                time.sleep(3600)
+                sleep(3600)
         except KeyboardInterrupt:
             runner.stop()
 
@@ -72,4 +71,4 @@ def _ticker(runner) -> None:
         minute = int(now // TICK_SECONDS)
         if connection.set(f"{runner.app.config['JOB_QUEUE']}:tick:{minute}", 1, nx=True, ex=600):
             runner.enqueue(TICK_JOB, ())
-        time.sleep(TICK_SECONDS - now % TICK_SECONDS + 0.5)
+        sleep(TICK_SECONDS - now % TICK_SECONDS + 0.5)

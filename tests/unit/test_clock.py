@@ -7,7 +7,13 @@ from pathlib import Path
 from app import clock
 from config import BASE_DIR
 
-READINGS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today")}
+READINGS = {
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "sleep"),  # waiting is time too
+}
 
 
 def _readings_of_the_real_clock(path: Path) -> list[str]:
@@ -42,3 +48,13 @@ def test_every_test_starts_at_the_same_instant(time_machine):
     time_machine.move_to(datetime(2027, 1, 1, 0, 0, 30, tzinfo=UTC), tick=False)
     assert clock.utcnow() == datetime(2027, 1, 1, 0, 0, 30)
     assert clock.today().isoformat() == "2027-01-01"
+
+
+def test_a_wait_of_nothing_asks_the_system_nothing(monkeypatch):
+    asked = []
+    monkeypatch.setattr(clock.time, "sleep", asked.append)
+    clock.sleep(0)
+    clock.sleep(-1)
+    assert asked == []
+    clock.sleep(0.25)
+    assert asked == [0.25]

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app import clock
 from app.importing.issues import ImportProblems, Read
 from app.importing.sources.jira_json import FIELDS, issue_list, parse_issue
 from app.plan_io.problems import Problem
@@ -50,7 +50,7 @@ def fetch(
     *,
     env: Mapping[str, str],
     fields: tuple[str, ...] = FIELDS,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = clock.sleep,
     progress: Callable[[int], None] | None = None,
 ) -> Read:
     """Every issue that ``jql`` finds on the Jira site at ``url``."""
