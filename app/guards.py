@@ -32,7 +32,8 @@ class JSONTooDeep(ValueError):
 
 
 def json_depth(value) -> int:
-    """How deep the arrays and objects of a parsed JSON value nest."""
+    """How deep the arrays and objects of a parsed JSON value nest, counted no
+    further than one past MAX_JSON_DEPTH (enough to refuse it)."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         value, depth = stack.pop()
@@ -40,7 +41,10 @@ def json_depth(value) -> int:
             value = list(value.values())
         if isinstance(value, list):
             deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in value)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend(
+                    (child, depth + 1) for child in value if isinstance(child, list | dict)
+                )
     return deepest
 
 

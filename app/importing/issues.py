@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from app.guards import MAX_JSON_DEPTH, json_depth
 from app.plan_io.fields import parse_datetime
 from app.plan_io.problems import PlanError, Problem
 
 SOURCE_NAMES = {"jira": "Jira", "linear": "Linear", "github": "GitHub"}
 # One file of a source may be this large (the web page and the CLI alike).
 FILE_MAX_BYTES = 64 * 1024 * 1024
-MAX_JSON_DEPTH = 64
 
 
 class ImportProblems(PlanError):
@@ -127,25 +127,10 @@ def load_json(name: str, data: bytes) -> Any:
         ) from None
     except ValueError as exc:
         raise ImportProblems([Problem(name, f"not valid JSON: {exc}")]) from None
-    if _depth(value) > MAX_JSON_DEPTH:
+    if json_depth(value) > MAX_JSON_DEPTH:
         msg = f"its arrays or objects are nested more than {MAX_JSON_DEPTH} deep"
         raise ImportProblems([Problem(name, msg)])
     return value
-
-
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            value = list(value.values())
-        if isinstance(value, list):
-            deepest = max(deepest, depth)
-            if depth <= MAX_JSON_DEPTH:
-                stack.extend(
-                    (child, depth + 1) for child in value if isinstance(child, list | dict)
-                )
-    return deepest
 
 
 def text(value: Any) -> str | None:

@@ -41,7 +41,7 @@ from app.importing.sources import KINDS, read_files
 
 __all__ = ["read_files"]
 from app.models import AuditEventItem, Dependency, Item, Period, Team
-from app.plan_io.importer import BATCH_SIZE, _item_sequences
+from app.plan_io.importer import BATCH_SIZE, _item_sequences, planned_columns
 from app.plan_store import WHOLE_PLAN, analysis_settings, bump_revision, load_snapshot
 
 Progress = Callable[[int, int], None]
@@ -381,19 +381,7 @@ def _write(
     created, updated = [], []
     for item in plan.items:
         source_key, url = draft.origin[item["key"]]
-        row = {
-            "key": item["key"],
-            "team_id": team_ids[item["team"]],
-            "title": item["title"],
-            "description": item["description"],
-            "priority": item["priority"],
-            "start_period_id": period_ids.get(item["start"]),
-            "end_period_id": period_ids.get(item["end"]),
-            "estimate": item["estimate"],
-            "status": item["status"],
-            "owner": item["owner"],
-            "source_url": url,
-        }
+        row = planned_columns(item, team_ids, period_ids) | {"source_url": url}
         if item["key"] in found.update:
             del row["key"]
             updated.append({f"b_{k}": v for k, v in row.items()} | {"b_id": held_ids[source_key]})

@@ -259,17 +259,8 @@ class _Writer:
 
     def _item_row(self, item: dict, team_ids: dict, period_ids: dict) -> dict[str, Any]:
         return {
-            "key": item["key"],
-            "team_id": team_ids[item["team"]],
-            "title": item["title"],
-            "description": item["description"],
-            "priority": item["priority"],
-            "start_period_id": period_ids.get(item["start"]),
-            "end_period_id": period_ids.get(item["end"]),
-            "estimate": item["estimate"],
-            "status": item["status"],
+            **planned_columns(item, team_ids, period_ids),
             "health": item["health"],
-            "owner": item["owner"],
             "created_at": item["created_at"],
             "updated_at": self.now,
             "version": 1,
@@ -307,3 +298,20 @@ def _item_sequences(keys: Iterable[str]) -> dict[str, int]:
             if n > highest.get(prefix, -1):
                 highest[prefix] = n
     return highest
+
+
+def planned_columns(item: dict, team_ids: dict, period_ids: dict) -> dict[str, Any]:
+    """The item table's columns that a plan file's item sets (an importer adds its
+    own), with the team and periods by id."""
+    return {
+        "key": item["key"],
+        "team_id": team_ids[item["team"]],
+        "title": item["title"],
+        "description": item["description"],
+        "priority": item["priority"],
+        "start_period_id": period_ids.get(item["start"]),
+        "end_period_id": period_ids.get(item["end"]),
+        "estimate": item["estimate"],
+        "status": item["status"],
+        "owner": item["owner"],
+    }
