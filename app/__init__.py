@@ -52,6 +52,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     from app.notifications import events as notification_events  # noqa: F401  (its listener)
     from app.planning import bp as planning_bp
     from app.roadmap import bp as roadmap_bp
+    from app.scenarios import bp as scenarios_bp
     from app.status import bp as status_bp
     from app.webhooks import bp as webhooks_bp
     from app.webhooks import events as webhook_events  # noqa: F401  (its transaction listeners)
@@ -61,6 +62,7 @@ def create_app(config_class: type = config_module.Config) -> App:
     app.register_blueprint(admin_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(roadmap_bp)
+    app.register_blueprint(scenarios_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(importing_bp)

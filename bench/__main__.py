@@ -25,7 +25,10 @@ in one process:
   dense plan of bench/dense.py (20,000 items, 40,000 dependencies, 28% of the
   items at risk, large overlapping blast radii), steady state and (_cold_s)
   right after a change, and dense_report_s: `flask conflicts --format json` on
-  it (dense_report_mb: its size).
+  it (dense_report_mb: its size);
+- autoschedule_s: ``autoschedule`` on the plan, the analysis given (bench/autoschedule.py),
+  and autoschedule_random: the heuristic/exact weighted-lateness ratio on 50 random
+  30-item plans.
 
 SQLite always; PostgreSQL too when BENCH_DATABASE_URL is set (its tables are
 dropped and re-created). Writes bench/results/latest.json.
@@ -59,6 +62,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
     from app.extensions import db
     from app.plan_store import load_snapshot
     from bench.api import api_seconds
+    from bench.autoschedule import autoschedule_figures
     from bench.dashboard import dashboard_seconds
     from bench.floor import Floor
     from bench.items import item_page_seconds
@@ -93,6 +97,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         load_s, snapshot = median_time(load, runs)
         now = datetime.now(UTC).replace(tzinfo=None)
         analysis_s, _analysis = median_time(lambda: analyze(snapshot, now), runs)
+        autoschedule = autoschedule_figures(_analysis)
         roadmap = roadmap_figures(app, runs)
         dashboard_s, dashboard_cold_s = dashboard_seconds(app, runs)
         item_page_s = item_page_seconds(app, runs)
@@ -116,6 +121,7 @@ def measure(db_name: str, database_url: str, items: int, runs: int) -> dict:
         "dashboard_s": round(dashboard_s, 4),
         "dashboard_cold_s": round(dashboard_cold_s, 4),
         "item_page_s": round(item_page_s, 4),
+        **autoschedule,
         **roadmap,
         "edit_s": edit_s,
         "live_equals_full": live_equals_full,
@@ -239,9 +245,18 @@ def main() -> None:
             reset_postgres(pg_url)
             dense.append(measure_dense("postgresql", pg_url, args.dense_items, args.runs))
 
+    from bench.autoschedule import lateness_figures, lines
+
+    random_plans = lateness_figures(50)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"results": results, "dense": dense}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {"results": results, "dense": dense, "autoschedule_random": random_plans}, indent=2
+        )
+        + "\n"
+    )
     print("\n".join(filter(None, [_table(results) if results else "", *_dense_lines(dense)])))
+    print("\n".join(lines(results, random_plans)))
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 

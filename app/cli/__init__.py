@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.notify import notify_cli
     from app.cli.periods import periods
     from app.cli.plan import plan_cli
+    from app.cli.scenario import scenario_cli
     from app.cli.seed import seed_cli
     from app.cli.snapshot import snapshot_command
     from app.cli.tokens import tokens
@@ -27,6 +28,7 @@ def register_cli(app: Flask) -> None:
         users,
         periods,
         plan_cli,
+        scenario_cli,
         import_cli,
         seed_cli,
         conflicts_command,

@@ -27,6 +27,12 @@ EXIT_CRITICAL = 3
 @click.option("--period", "period_name", metavar="NAME", help='Only this period, e.g. "2027 Q1".')
 @click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
 @click.option(
+    "--scenario",
+    "scenario_name",
+    metavar="NAME",
+    help="Report the conflicts of this scenario (the live plan with its changes).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "csv"]),
@@ -38,9 +44,10 @@ def conflicts_command(
     team_slug: str | None,
     period_name: str | None,
     severity: str | None,
+    scenario_name: str | None,
     fmt: str,
 ) -> None:
-    """Report the plan's conflicts.
+    """Report the plan's conflicts (with --scenario, the scenario's).
 
     Exits 0 when no open critical conflict remains (accepted risks do not count),
     3 when one does, 2 on bad arguments.
@@ -56,7 +63,13 @@ def conflicts_command(
     ):
         raise click.BadParameter(f'unknown period "{period_name}"', param_hint="--period")
 
-    analysis = analyze_plan(as_of)
+    if scenario_name is not None:
+        from app.cli.scenario import scenario_named
+        from app.scenarios.operations import scenario_analysis
+
+        analysis = scenario_analysis(scenario_named(scenario_name), as_of)
+    else:
+        analysis = analyze_plan(as_of)
     conflicts = analysis.select(team=team_slug, period=period_name, severity=severity)
     if fmt == "json":
         for piece in to_json(conflicts):

@@ -17,6 +17,7 @@ from app.dashboard.operations import ConflictGone, DecisionError
 from app.forms import refused
 from app.permissions import require
 from app.plan_store import analyze_plan
+from app.scenarios.current import current_scenario, plan_analysis
 from app.web import local_url
 
 
@@ -49,12 +50,20 @@ def conflicts():
 
 
 def _conflicts_page():
-    analysis = analyze_plan()
+    analysis = plan_analysis()
     snapshot = analysis.snapshot
     form = ConflictFilterForm(request.args)
     teams = sorted((t.slug, t.name) for t in snapshot.teams)
     form.offer(sorted(teams, key=lambda t: t[1].lower()), [p.name for p in snapshot.periods])
-    context = {"form": form, "team_names": dict(teams), "here": _list_url()}
+    context = {
+        "form": form,
+        "team_names": dict(teams),
+        "here": _list_url(),
+        # inside a scenario: the conflicts a decision can be about (the live plan's)
+        "live_fingerprints": {c.fingerprint for c in analyze_plan().conflicts}
+        if current_scenario() is not None
+        else None,
+    }
     if not form.validate():
         return render_template("dashboard/conflicts.html", page=None, **context), 400
     filters = form.filters()
@@ -76,11 +85,31 @@ def _conflicts_page():
     )
 
 
+def _live_words(fingerprint: str) -> str | None:
+    """Inside a scenario, where a decision about the conflict goes, in words (None
+    outside one): decisions are about the live plan's conflicts."""
+    scenario = current_scenario()
+    if scenario is None:
+        return None
+    try:
+        operations.find_conflict(fingerprint, analyze_plan())
+    except ConflictGone:
+        return None
+    return (
+        f"The live plan has this conflict too: a decision about it is recorded on the live "
+        f"plan, and scenario {scenario.name} shows it as well."
+    )
+
+
 def _conflict_page(conflict: Conflict, analysis: Analysis, form, status: int = 200):
+    scenario = current_scenario()
+    live_words = _live_words(conflict.fingerprint)
     return (
         render_template(
             "dashboard/conflict.html",
             conflict=conflict,
+            scenario=scenario,
+            live_words=live_words,
             form=form,
             withdraw_form=WithdrawForm(next=form.next.data),
             back=local_url(form.next.data) or url_for(".conflicts"),
@@ -94,7 +123,7 @@ def _conflict_page(conflict: Conflict, analysis: Analysis, form, status: int = 2
 @login_required
 @require("view")
 def conflict(fingerprint: str):
-    analysis = analyze_plan()
+    analysis = plan_analysis()
     found = _current(fingerprint, analysis)
     form = DecisionForm(
         next=local_url(request.args.get("next")),
@@ -104,13 +133,32 @@ def conflict(fingerprint: str):
     return _conflict_page(found, analysis, form)
 
 
+def _on_the_live_plan(scenario) -> str:
+    if scenario is None:
+        return ""
+    return (
+        " Decisions are about the live plan's conflicts: this one is recorded on the live "
+        f"plan, and scenario {scenario.name} shows it as well."
+    )
+
+
 @bp.route("/conflicts/<fingerprint>/decision", methods=["POST"])
 @login_required
 @require("decide_conflict")
 def decide(fingerprint: str):
-    analysis = analyze_plan()
-    found = _current(fingerprint, analysis)
+    analysis = analyze_plan()  # a decision is about the live plan's conflict
+    scenario = current_scenario()
     form = DecisionForm()
+    if scenario is not None:
+        shown = plan_analysis()
+        try:
+            operations.live_conflict(fingerprint, analysis, shown, scenario.name)
+        except ConflictGone:
+            abort(404, description="No current conflict has this fingerprint: it may be resolved.")
+        except DecisionError as error:
+            form.form_errors.append(str(error))
+            return _conflict_page(_current(fingerprint, shown), shown, form, 409)
+    found = _current(fingerprint, analysis)
     if form.validate_on_submit():
         try:
             operations.decide(
@@ -120,15 +168,12 @@ def decide(fingerprint: str):
             refused(form, error, "note")
         else:
             if form.state.data == "accepted":
-                flash(
-                    f"Accepted the risk of {_describe(found)}: it no longer counts as open.",
-                    "success",
-                )
+                message = f"Accepted the risk of {_describe(found)}: it no longer counts as open."
             else:
-                flash(
-                    f"Acknowledged {_describe(found)}: it still counts as open until resolved.",
-                    "success",
+                message = (
+                    f"Acknowledged {_describe(found)}: it still counts as open until resolved."
                 )
+            flash(message + _on_the_live_plan(scenario), "success")
             return redirect(local_url(form.next.data) or url_for(".conflicts"))
     return _conflict_page(found, analysis, form, 400)
 
@@ -143,5 +188,6 @@ def withdraw(fingerprint: str):
     except ConflictGone:
         abort(404, description="No decision has this fingerprint.")
     what = "acknowledgement" if decision.state == "acknowledged" else "accepted risk"
-    flash(f"Withdrew the {what}: the conflict counts as open again.", "success")
+    message = f"Withdrew the {what}: the conflict counts as open again."
+    flash(message + _on_the_live_plan(current_scenario()), "success")
     return redirect(local_url(form.next.data) or url_for(".conflicts"))

@@ -35,6 +35,27 @@ def find_conflict(fingerprint: str, analysis: Analysis | None = None) -> Conflic
     raise ConflictGone(f"No current conflict has the fingerprint {fingerprint}.")
 
 
+def live_conflict(
+    fingerprint: str, live: Analysis, shown: Analysis, scenario_name: str
+) -> Conflict:
+    """The live conflict that a decision asked for inside scenario ``scenario_name``
+    (whose analysis is ``shown``) is about. A decision is about the live plan's
+    conflict with this fingerprint, whichever plan the person is looking at: one
+    that the live plan has too is decided there (and the scenario, laid over the
+    live plan, shows the decision as well). One that only the scenario has is
+    refused (DecisionError), since the live plan has nothing to decide about;
+    ConflictGone when neither has it."""
+    try:
+        return find_conflict(fingerprint, live)
+    except ConflictGone:
+        find_conflict(fingerprint, shown)
+    raise DecisionError(
+        f"This conflict is only in scenario {scenario_name}: decisions are made on the live "
+        "plan's conflicts, and the live plan does not have this one. Nothing was recorded. "
+        "Change the scenario to resolve it, or decide about it once it is live."
+    )
+
+
 def check_decision(state: str, note: str) -> str:
     """The note as stored, or a DecisionError."""
     if state not in DECISION_STATES:

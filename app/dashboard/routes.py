@@ -17,8 +17,8 @@ from app.dashboard.labels import STATE_LABELS
 from app.dashboard.sections import PRIORITY_WEIGHTS, build_dashboard
 from app.dashboard.snapshots import load_trend, snapshot_taken
 from app.permissions import require
-from app.plan_store import analyze_plan
 from app.planning.schedule import periods_in_order
+from app.scenarios.current import plan_analysis
 from app.weeks import iso_week
 
 
@@ -42,7 +42,7 @@ def _helpers() -> dict:
 
 
 def _dashboard_page(print_view: bool) -> str:
-    analysis = analyze_plan()
+    analysis = plan_analysis()
     now = analysis.now
     week = iso_week(now)
     board = build_dashboard(analysis)

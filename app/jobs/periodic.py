@@ -2,7 +2,8 @@
 deliveries, mails and chat messages that are due, the conflict check when the plan changed or
 an hour has passed, the weekly snapshot from Monday SNAPSHOT_HOUR:00 UTC on,
 when the week's is not taken yet, and the notifications that are due (reminders,
-nudges, the digest mail, the daily mail: app.notifications.schedule). Each part
+nudges, the digest mail, the daily mail: app.notifications.schedule), and the
+auto-scheduling runs that a lost job left (app.scenarios.autoschedule_runs). Each part
 is idempotent: ticks of several processes at once do no harm."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def tick() -> None:
     from app.mail import send_due
     from app.notifications import chat
     from app.notifications.schedule import notifications_due
+    from app.scenarios.autoschedule_runs import sweep_runs
     from app.webhooks.conflicts import check_conflicts_if_stale
     from app.webhooks.delivery import sweep
 
@@ -35,6 +37,7 @@ def tick() -> None:
         check_conflicts_if_stale,
         weekly_snapshot,
         notifications_due,
+        sweep_runs,
     ):
         try:
             part()

@@ -17,6 +17,7 @@ NAV = (
     ("status.overview", "Status", "view"),
     ("dashboard.index", "Dashboard", "view"),
     ("dashboard.conflicts", "Conflicts", "view"),
+    ("scenarios.index", "Scenarios", "view"),
     ("importing.start", "Import", "plan"),
     ("admin.users", "Admin", "admin"),
 )

@@ -2,6 +2,7 @@
 
 from app.models.access_token import TOKEN_SCOPES, AccessToken
 from app.models.audit import AuditEvent, AuditEventItem
+from app.models.autoschedule_run import AutoscheduleRun
 from app.models.conflict import ConflictDecision
 from app.models.import_draft import ImportDraft
 from app.models.item import Dependency, Item
@@ -15,6 +16,7 @@ from app.models.notification import (
 )
 from app.models.period import Period
 from app.models.revision import PlanChange, PlanRevision
+from app.models.scenario import Scenario, ScenarioChange
 from app.models.session import UserSession
 from app.models.snapshot import SnapshotItem, WeeklySnapshot
 from app.models.status import StatusUpdate
@@ -43,6 +45,7 @@ __all__ = [
     "AnnouncedConflict",
     "AuditEvent",
     "AuditEventItem",
+    "AutoscheduleRun",
     "ConflictBaseline",
     "ConflictDecision",
     "Dependency",
@@ -52,6 +55,8 @@ __all__ = [
     "Period",
     "PlanChange",
     "PlanRevision",
+    "Scenario",
+    "ScenarioChange",
     "SnapshotItem",
     "StatusUpdate",
     "Team",

@@ -19,6 +19,9 @@ from app.planning.forms import VersionForm, form_for
 from app.planning.operations import PlanningError, StaleEdit
 from app.planning.pages import back_key, item_or_404
 from app.planning.schedule import move_item, periods_in_order, shifted_periods
+from app.scenarios import operations as operations_of_scenario
+from app.scenarios.current import current_scenario
+from app.scenarios.edits import change_item, item_version, planned_item
 
 
 def _confirm(item: Item, form: VersionForm, what: str, status: int = 200):
@@ -65,15 +68,43 @@ def _raise(item: Item) -> tuple[str, int]:
     return f"Raise {item.key} from {item.priority_name} to {wanted}", PRIORITY_NAMES.index(wanted)
 
 
-def _carry_out(key: str, describe: Callable, apply: Callable):
+def _carry_out(key: str, describe: Callable, apply: Callable, values: Callable):
     """A suggested change: `describe(item)` says what it changes and gives its target
     (a 400 when it no longer applies); `apply(item, target, version)` makes it and
-    says what it did. GET asks to confirm; POST changes and goes back."""
+    says what it did. GET asks to confirm; POST changes and goes back. In a scenario
+    the item is described as the scenario has it, and `values(item, target)` are the
+    fields put into the scenario."""
     item = item_or_404(key)
+    scenario = current_scenario()
+    version = item.version
+    if scenario is not None:  # checked against the fields it writes (edit_version)
+        before = operations_of_scenario.scenario_analysis(scenario)
+        item = planned_item(scenario, item, before)
     what, target = describe(item)
-    form = form_for(VersionForm, version=item.version)
+    if scenario is not None:
+        version = item_version(scenario, item, values(item, target))
+    form = form_for(VersionForm, version=version)
     if not form.validate_on_submit():
         return _confirm(item, form, what, 400 if form.is_submitted() else 200)
+    if scenario is not None:
+        try:
+            _after, message = change_item(
+                scenario,
+                item.row,
+                values(item, target),
+                before,
+                what=what,
+                expected_version=form.version.data,
+            )
+        except StaleEdit as stale:
+            form.form_errors.append(str(stale))
+            form.version.data, form.version.raw_data = stale.version, []
+            return _confirm(item, form, what, 409)
+        except PlanningError as error:
+            _refuse(form, item, error)
+            return _confirm(item, form, what, 400)
+        flash(message, "success")
+        return redirect(url_for(".item", key=back_key() or item.key))
     try:
         message = apply(item, target, form.version.data)
     except PlanningError as error:
@@ -90,7 +121,11 @@ def suggested_move(key: str):
     def apply(item: Item, start: Period, version: int) -> str:
         return move_item(item, start, expected_version=version).message
 
-    return _carry_out(key, _move, apply)
+    def values(item, start: Period) -> dict:
+        new_start, new_end = shifted_periods(item, start, periods_in_order())
+        return {"start_period_id": new_start.id, "end_period_id": new_end.id}
+
+    return _carry_out(key, _move, apply, values)
 
 
 @bp.route("/items/<key>/suggested/raise", methods=["GET", "POST"])
@@ -101,4 +136,4 @@ def suggested_raise(key: str):
         operations.raise_priority(item, priority, expected_version=version)
         return f"Raised {item.key} to {PRIORITY_NAMES[priority]}."
 
-    return _carry_out(key, _raise, apply)
+    return _carry_out(key, _raise, apply, lambda _item, priority: {"priority": priority})

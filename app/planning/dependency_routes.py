@@ -27,6 +27,9 @@ from app.planning.history import dependency_history
 from app.planning.operations import PlanningError, StaleEdit
 from app.planning.pages import all_periods, back_key, dependency_or_404, item_or_404
 from app.planning.routes import stale_notice, stale_refusal
+from app.scenarios import edits as scenario_edits
+from app.scenarios import views as scenario_views
+from app.scenarios.current import current_scenario
 
 SEARCH_LIMIT = 50
 
@@ -65,6 +68,9 @@ def _back_to(dep: Dependency) -> str:
 @require("plan")
 def add_dependency(key: str):
     item = item_or_404(key)
+    scenario = current_scenario()
+    if scenario is not None:
+        scenario_edits.refuse_in_scenario(scenario, "linking items")
     side = "needed_by" if request.args.get("side") == "needed_by" else "needs"
     periods = all_periods()
     search = SearchForm(request.args)
@@ -106,9 +112,11 @@ def add_dependency(key: str):
 
 def _dependency_page(dep, form, remove_form, diff=(), status=200):
     periods = all_periods()
+    scenario = current_scenario()
     return render_template(
         "planning/dependency.html",
         dep=dep,
+        planned=scenario_edits.planned_dependency_row(scenario, dep) if scenario else None,
         form=form,
         remove_form=remove_form,
         diff=diff,
@@ -123,12 +131,33 @@ def _dependency_page(dep, form, remove_form, diff=(), status=200):
 def edit_dependency(dep_id: int):
     dep = dependency_or_404(dep_id)
     periods = all_periods()
-    form = form_for(EditDependencyForm, needed_by=dep.needed_by_period_id, version=dep.version)
+    scenario = current_scenario()
+    loaded, version = dep.needed_by, dep.version
+    if scenario is not None:
+        loaded = scenario_edits.planned_dependency(scenario, dep)[0]
+        version = scenario_edits.dependency_version(scenario, dep, "needed_by")
+    form = form_for(EditDependencyForm, needed_by=loaded.id if loaded else None, version=version)
     form.offer_periods(periods.values())
     remove_form = VersionForm(formdata=None, obj=dep)
     if not form.validate_on_submit():
         return _dependency_page(dep, form, remove_form, status=400 if form.is_submitted() else 200)
     needed_by = periods.get(form.needed_by.data)
+    if scenario is not None:
+        when = needed_by.name if needed_by else f"{dep.dependent.key}'s start period"
+        values = {"needed_by_period_id": needed_by.id if needed_by else None}
+        what = f"{dep.dependent.key} needs {dep.dependency.key} by {when}"
+        try:
+            message = scenario_views.change_dependency(
+                scenario, dep, values, what, expected_version=form.version.data
+            )
+        except StaleEdit as stale:
+            diff = stale_notice(form, stale, {"needed_by": needed_by}, stale.version)
+            return _dependency_page(dep, form, remove_form, diff, 409)
+        except PlanningError as error:
+            refused(form, error)
+            return _dependency_page(dep, form, remove_form, status=400)
+        flash(message, "success")
+        return redirect(_back_to(dep))
     try:
         operations.update_dependency(dep, needed_by=needed_by, expected_version=form.version.data)
     except StaleEdit as stale:
@@ -144,6 +173,9 @@ def edit_dependency(dep_id: int):
 @require("plan")
 def remove_dependency(dep_id: int):
     dep = dependency_or_404(dep_id)
+    scenario = current_scenario()
+    if scenario is not None:
+        scenario_edits.refuse_in_scenario(scenario, "removing a dependency")
     form = VersionForm()
     back = _back_to(dep)
     edit_form = EditDependencyForm(
@@ -167,10 +199,32 @@ def remove_dependency(dep_id: int):
 def answer_request(dep_id: int):
     dep = dependency_or_404(dep_id)
     ensure("answer_request", dep)
-    answered = dep.commitment if dep.commitment in operations.ANSWERS else None
-    form = form_for(AnswerForm, commitment=answered, note=dep.note, version=dep.version)
+    scenario = current_scenario()
+    commitment, version = dep.commitment, dep.version
+    if scenario is not None:  # a scenario's commitment is a planner's what-if
+        ensure("plan")
+        commitment = scenario_edits.planned_dependency(scenario, dep)[1]
+        version = scenario_edits.dependency_version(scenario, dep, "commitment")
+    answered = commitment if commitment in operations.ANSWERS else None
+    form = form_for(AnswerForm, commitment=answered, note=dep.note, version=version)
     diff, status = [], 400 if form.is_submitted() else 200
-    if form.validate_on_submit():
+    if scenario is not None and form.validate_on_submit():
+        values = {"commitment": form.commitment.data}
+        verb = "committed to" if form.commitment.data == "committed" else "declined"
+        what = f"{dep.dependency.team.name} {verb} {dep.dependent.key} needing {dep.dependency.key}"
+        try:
+            message = scenario_views.change_dependency(
+                scenario, dep, values, what, expected_version=form.version.data
+            )
+        except StaleEdit as stale:
+            yours = {"commitment": form.commitment.data}
+            diff, status = stale_notice(form, stale, yours, stale.version), 409
+        except PlanningError as error:
+            refused(form, error)
+        else:
+            flash(message, "success")
+            return redirect(_back_to(dep))
+    elif scenario is None and form.validate_on_submit():
         try:
             operations.answer_request(
                 dep, form.commitment.data, form.note.data, expected_version=form.version.data
@@ -188,6 +242,7 @@ def answer_request(dep_id: int):
     return render_template(
         "planning/answer.html",
         dep=dep,
+        planned=scenario_edits.planned_dependency_row(scenario, dep) if scenario else None,
         form=form,
         diff=diff,
         history=dependency_history(dep, periods),

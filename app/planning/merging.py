@@ -12,6 +12,7 @@ from app.models import Period
 
 LABELS = {
     "title": "Title",
+    "team": "Team",
     "description": "Description",
     "priority": "Priority",
     "start": "Start period",

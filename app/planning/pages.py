@@ -13,9 +13,9 @@ from app.alignment import Analysis, Conflict
 from app.extensions import db
 from app.fields import KEY_PATTERN
 from app.models import Dependency, Item, Period, StatusUpdate, Team
-from app.plan_store import analyze_plan
 from app.planning.history import HistoryEntry, item_history
 from app.planning.schedule import periods_in_order
+from app.scenarios.current import plan_analysis
 
 
 def all_periods() -> dict[int, Period]:
@@ -98,7 +98,7 @@ class ItemPage:
 def load_item_page(key: str) -> ItemPage:
     periods = all_periods()
     item = item_or_404(key)
-    analysis = analyze_plan()
+    analysis = plan_analysis()
     chain_ids = analysis.priority_chain(item.id)
     needs, needed_by = links_of(item)
     known = {item.id: item} | {d.dependency.id: d.dependency for d in needs}

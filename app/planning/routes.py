@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -30,6 +30,9 @@ from app.planning.pages import (
     load_item_page,
     load_team_page,
 )
+from app.scenarios import views as scenario_views
+from app.scenarios.current import current_scenario, plan_analysis
+from app.scenarios.edits import change_item, refuse_in_scenario
 
 
 def stale_refusal(form, stale: StaleEdit, version: int) -> None:
@@ -40,9 +43,9 @@ def stale_refusal(form, stale: StaleEdit, version: int) -> None:
 
 
 def stale_notice(form, stale: StaleEdit, yours: dict, version: int) -> list:
-    """`stale_refusal`, and the differences to merge."""
+    """`stale_refusal`, and the differences to merge (none known: none shown)."""
     stale_refusal(form, stale, version)
-    return differences(yours, stale.current)
+    return differences(yours, stale.current) if stale.current else []
 
 
 def _form_values(form, periods: dict[int, Period]) -> dict:
@@ -68,6 +71,11 @@ def _changed_words(changed: dict) -> str:
 @login_required
 @require("view")
 def item(key: str):
+    scenario = current_scenario()
+    if scenario is not None and "-new" in key:  # one of the scenario's new items
+        page = scenario_views.new_item_page(scenario, key)
+        if page is not None:
+            return page
     page = load_item_page(key)
     return render_template(
         "planning/item.html", page=page, item=page.item, status_updates=page.status_updates
@@ -94,6 +102,9 @@ def new_item():
     if form.validate_on_submit():
         team = next(t for t in teams if t.id == form.team.data)
         values = _form_values(form, periods)
+        scenario = current_scenario()
+        if scenario is not None:
+            return scenario_views.new_item(scenario, team, form, values)
         try:
             created = operations.create_item(team, **values)
         except PlanningError as error:
@@ -109,7 +120,14 @@ def new_item():
 @login_required
 @require("plan")
 def edit_item(key: str):
+    scenario = current_scenario()
+    if scenario is not None and "-new" in key:  # one of the scenario's new items
+        page = scenario_views.edit_item(scenario, None, key)
+        if page is not None:
+            return page
     item = item_or_404(key)
+    if scenario is not None:
+        return scenario_views.edit_item(scenario, item)
     periods = all_periods()
     loaded = operations.item_values(item) | {
         "start": item.start_period_id,
@@ -161,6 +179,9 @@ def _delete_page(item: Item, form: VersionForm, status: int = 200):
 @require("plan")
 def delete_item(key: str):
     item = item_or_404(key)
+    scenario = current_scenario()
+    if scenario is not None:
+        refuse_in_scenario(scenario, f"deleting {item.key}")
     form = form_for(VersionForm, version=item.version)
     if not form.validate_on_submit():
         return _delete_page(item, form, 400 if request.method == "POST" else 200)
@@ -182,6 +203,25 @@ def cancel_item(key: str):
     form = VersionForm()
     if not form.validate_on_submit():
         return _delete_page(item, form, 400)
+    scenario = current_scenario()
+    if scenario is not None:  # the delete page is the live plan's: its version is not this
+        what = f"Cancelled {item.key}"
+        try:
+            _after, message = change_item(
+                scenario,
+                item,
+                {"status": "cancelled"},
+                plan_analysis(),
+                what=what,
+                expected_version=form.version.data,
+            )
+        except StaleEdit as stale:
+            abort(409, description=str(stale))
+        except PlanningError as error:
+            flash(str(error), "error")
+        else:
+            flash(message, "success")
+        return redirect(url_for(".item", key=item.key))
     try:
         operations.cancel_item(item, expected_version=form.version.data)
     except StaleEdit as stale:

@@ -11,7 +11,6 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Period, Team
 from app.permissions import can, ensure, require
-from app.plan_store import analyze_plan
 from app.planning.capacity import (
     CapacityChanged,
     capacity_cells,
@@ -30,6 +29,8 @@ from app.roadmap.forms import (
     shown_cells,
     submitted_cells,
 )
+from app.scenarios import edits as scenario_edits
+from app.scenarios.current import current_scenario, plan_analysis
 
 
 def _teams() -> list[Team]:
@@ -46,7 +47,12 @@ def _periods(show_past: bool) -> tuple[list[Period], list[Period]]:
 
 
 def _page(form, teams, periods, shown, status=200, message=None, table=None, clashes=None):
-    analysis = analyze_plan()
+    analysis = plan_analysis()
+    scenario = current_scenario()
+    if table is None:
+        table = capacity_table(
+            capacity_cells() if scenario is None else scenario_edits.capacity_cells(scenario)
+        )
     position = {period.name: n for n, period in enumerate(analysis.snapshot.periods)}
     cells = {
         (team.id, period.id): analysis.ledger.cell(team.id, position[period.name])
@@ -62,7 +68,8 @@ def _page(form, teams, periods, shown, status=200, message=None, table=None, cla
         hidden_periods=len(periods) - len(shown),
         show_past=request.args.get("past") == "1",
         cells=cells,
-        table=capacity_table() if table is None else table,
+        table=table,
+        scenario=scenario,
         cell_name=cell_name,
         message=message,
         clashes=clashes or {},
@@ -77,8 +84,9 @@ def capacity():
     show_past = request.args.get("past") == "1"
     teams = _teams()
     periods, shown = _periods(show_past)
+    scenario = current_scenario()
     if request.method == "GET":
-        cells = capacity_cells()
+        cells = capacity_cells() if scenario is None else scenario_edits.capacity_cells(scenario)
         form = capacity_form(teams, shown, cells) if can(current_user, "plan") else None
         return _page(form, teams, periods, shown, table=capacity_table(cells))
 
@@ -92,7 +100,10 @@ def capacity():
         return _page(form, teams, periods, shown, 400)
     wanted = submitted_cells(form, teams, periods)
     try:
-        result = save_capacities(wanted, loaded)
+        if scenario is not None:
+            result = scenario_edits.save_capacities(scenario, wanted, loaded)
+        else:
+            result = save_capacities(wanted, loaded)
     except CapacityChanged as changed:
         return _refused(changed, form, wanted, loaded, teams, periods, shown)
     except PlanningError as error:
@@ -106,7 +117,8 @@ def _refused(changed, form, wanted, loaded, teams, periods, shown):
     """409: the cells as they now stand, with the person's own changes kept in the
     fields and each clash shown beside its cell. A cell the person left alone shows
     its current value, so that saving again never puts back what they loaded."""
-    cells = capacity_cells()
+    scenario = current_scenario()
+    cells = capacity_cells() if scenario is None else scenario_edits.capacity_cells(scenario)
     current = shown_cells(teams, shown, cells)
     for cell, state in current.items():
         mine = cell in loaded and cell in wanted and wanted[cell] != loaded[cell].value

@@ -17,7 +17,6 @@ from app.extensions import db
 from app.forms import refused
 from app.models import Item, Team
 from app.permissions import can, ensure, require
-from app.plan_store import analyze_plan
 from app.planning.operations import PlanningError, StaleEdit
 from app.planning.schedule import MoveResult, move_item, periods_in_order
 from app.roadmap import bp
@@ -25,6 +24,8 @@ from app.roadmap.board import Roadmap, build_roadmap, place_of
 from app.roadmap.forms import BACKLOG, MoveForm, RoadmapFilterForm
 from app.roadmap.layout import Card
 from app.roadmap.render import svg_cards, svg_lines, svg_stubs
+from app.scenarios import edits as scenario_edits
+from app.scenarios.current import current_scenario, plan_analysis
 from app.web import local_url, wants_json
 
 
@@ -90,11 +91,15 @@ class View:
         board = roadmap.board
         names = roadmap.period_names
         ids = [card.spec.id for card in board.cards]
-        versions = (
-            dict(db.session.execute(select(Item.id, Item.version).where(Item.id.in_(ids))).all())
-            if ids
-            else {}
-        )
+        scenario = current_scenario()
+        if scenario is not None:  # what an edit inside the scenario is checked against
+            versions = scenario_edits.move_versions(scenario, self.analysis, ids)
+        elif ids:
+            versions = dict(
+                db.session.execute(select(Item.id, Item.version).where(Item.id.in_(ids))).all()
+            )
+        else:
+            versions = {}
         snapshot = self.analysis.snapshot
         new_item = url_for("planning.new_item")
         item_prefix = url_for("planning.item", key="-").removesuffix("-")
@@ -162,7 +167,7 @@ def _args_of(target: str | None) -> MultiDict:
 @login_required
 @require("view")
 def index():
-    view = View(analyze_plan(), request.args)
+    view = View(plan_analysis(), request.args)
     page = render_template("roadmap/index.html", **view.context())
     return page, 200 if view.valid else 400
 
@@ -181,18 +186,33 @@ def move_page(key: str):
     """The Move form of one item, on a page of its own (the roadmap without
     JavaScript links each card here)."""
     item = db.session.scalar(select(Item).where(Item.key == key))
+    analysis = plan_analysis()
+    scenario = current_scenario()
+    planned = item
+    if scenario is not None:  # the item as the scenario has it, or one of its new items
+        if item is None:
+            item = planned = scenario_edits.new_item_row(scenario, key, analysis)
+        else:
+            planned = scenario_edits.planned_item(scenario, item, analysis)
     if item is None:
         abort(404, description=f"There is no item {key}.")
     ensure("plan", item)
-    form = _move_form(analyze_plan(), periods_in_order())
+    form = _move_form(analysis, periods_in_order())
     back = _roadmap_url(request.args.get("next"))
-    form.item.data, form.version.data, form.next.data = item.key, item.version, back
-    form.period.data = item.start_period.name if item.start_period else BACKLOG
+    version = item.version
+    if scenario is not None:
+        version = scenario_edits.item_version(scenario, planned, scenario_edits.MOVE_FIELDS)
+    form.item.data, form.version.data, form.next.data = item.key, version, back
+    form.period.data = planned.start_period.name if planned.start_period else BACKLOG
     form.team.data = ""
-    return render_template("roadmap/move.html", form=form, item=item, message=None, back=back)
+    return render_template(
+        "roadmap/move.html", form=form, item=item, planned=planned, message=None, back=back
+    )
 
 
-def _item_json(item: Item) -> dict:
+def _item_json(item: Item, analysis: Analysis | None = None) -> dict:
+    if analysis is not None:  # the item as the analysis has it (a scenario's plan)
+        return scenario_edits.item_json(analysis, item, current_scenario())
     return {
         "key": item.key,
         "id": item.id,
@@ -230,7 +250,7 @@ def _moved(result: MoveResult, next_url: str | None, before: Analysis):
             ok=True,
             moved=result.moved,
             message=result.message,
-            item=_item_json(result.item),
+            item=_item_json(result.item, result.after or before),
             resolved=[c.to_dict() for c in changes.resolved] if changes else [],
             new=[c.to_dict() for c in changes.new] if changes else [],
             changed=[new.to_dict() for _old, new in changes.changed] if changes else [],
@@ -246,9 +266,11 @@ def _refused(
     status: int,
     message: str | None = None,
     redraw: Analysis | None = None,
+    planned=None,
 ):
     """The refusal as JSON or as the Move page; ``redraw``: the analysis to redraw the
-    board from (a stale move: the board shows where the item is now)."""
+    board from (a stale move: the board shows where the item is now); ``planned``:
+    the item as a scenario has it (its JSON then from ``redraw``)."""
     if wants_json():
         errors = {name: errs for name, errs in form.errors.items() if name}
         text = message or " ".join(e for errs in errors.values() for e in errs) or "Not moved."
@@ -256,7 +278,7 @@ def _refused(
         if errors:
             body["errors"] = errors
         if item is not None:
-            body["item"] = _item_json(item)
+            body["item"] = _item_json(item, redraw if planned is not None else None)
             if redraw is not None:
                 body.update(_fragments(redraw, form.next.data, item))
         return jsonify(body), status
@@ -264,33 +286,42 @@ def _refused(
         "roadmap/move.html",
         form=form,
         item=item,
+        planned=planned,
         message=message,
         back=_roadmap_url(form.next.data),
     )
     return page, status
 
 
-@bp.route("/roadmap/move", methods=["POST"])
-@login_required
-@require("plan")
-def move():
-    before = analyze_plan()
-    periods = periods_in_order()
-    form = _move_form(before, periods)
-    if not form.validate_on_submit():
-        return _refused(form, None, 400)
-    item = db.session.scalar(select(Item).where(Item.key == form.item.data).with_for_update())
-    if item is None:
-        form.item.errors.append(f"There is no item {form.item.data}.")
-        return _refused(form, None, 400)
-    ensure("plan", item)
+def _target(form: MoveForm, before: Analysis, periods) -> tuple:
+    """The start period (None: the backlog) and team (None: its own) the form names."""
     start = (
         None
         if form.period.data == BACKLOG
         else next(p for p in periods if p.name == form.period.data)
     )
     team_id = next((t.id for t in before.snapshot.teams if t.slug == form.team.data), None)
-    team = db.session.get(Team, team_id) if team_id is not None else None
+    return start, db.session.get(Team, team_id) if team_id is not None else None
+
+
+@bp.route("/roadmap/move", methods=["POST"])
+@login_required
+@require("plan")
+def move():
+    before = plan_analysis()
+    periods = periods_in_order()
+    form = _move_form(before, periods)
+    if not form.validate_on_submit():
+        return _refused(form, None, 400)
+    scenario = current_scenario()
+    if scenario is not None:
+        return _move_in_scenario(scenario, form, before, periods)
+    item = db.session.scalar(select(Item).where(Item.key == form.item.data).with_for_update())
+    if item is None:
+        form.item.errors.append(f"There is no item {form.item.data}.")
+        return _refused(form, None, 400)
+    ensure("plan", item)
+    start, team = _target(form, before, periods)
     try:
         result = move_item(
             item,
@@ -311,6 +342,58 @@ def move():
     except PlanningError as error:
         refused(form, error, "period")
         return _refused(form, item, 400)
+    return _moved(result, form.next.data, before)
+
+
+def _move_in_scenario(scenario, form: MoveForm, before: Analysis, periods):
+    """The move, into the scenario: of a live item or of one of the scenario's new
+    items, against the version the roadmap carries for it in the scenario (see
+    ``app.scenarios.edits.edit_version``); a stale one is refused as a stale live
+    move is, the board redrawn from the scenario's plan."""
+    item = db.session.scalar(select(Item).where(Item.key == form.item.data))
+    start, team = _target(form, before, periods)
+    version = form.version.data
+    try:
+        if item is None:
+            result = scenario_edits.move_new_item(
+                scenario,
+                form.item.data,
+                start,
+                team=team,
+                periods=periods,
+                before=before,
+                expected_version=version,
+            )
+        else:
+            result = scenario_edits.move_item(
+                scenario,
+                item,
+                start,
+                team=team,
+                periods=periods,
+                before=before,
+                expected_version=version,
+            )
+    except StaleEdit as stale:
+        db.session.expire_all()  # a save that lost the race: read the scenario anew
+        now = plan_analysis()
+        if item is None:
+            planned = shown = scenario_edits.new_item_row(scenario, form.item.data, now)
+        else:
+            shown, planned = item, scenario_edits.planned_item(scenario, item, now)
+        if planned is None:  # the new item is gone meanwhile
+            return _refused(form, None, 409, str(stale))
+        form.version.data = scenario_edits.item_version(
+            scenario, planned, scenario_edits.MOVE_FIELDS
+        )
+        form.version.raw_data = []
+        return _refused(form, shown, 409, str(stale), redraw=now, planned=planned)
+    except PlanningError as error:  # a scenario's refusals are planning refusals too
+        refused(form, error, "period")
+        return _refused(form, item, 400)
+    if result is None:
+        form.item.errors.append(f"There is no item {form.item.data}.")
+        return _refused(form, None, 400)
     return _moved(result, form.next.data, before)
 
 

@@ -134,6 +134,7 @@ FORM_PAGES = {
     "answer a request": ("/dependencies/{dep_id}/answer", "note", {"commitment": "committed"}),
     "decide a conflict": ("{conflict}", "note", {"state": "accepted", "note": "Known."}),
     "weekly update": ("/status/teams/pay/update", "submission", {"rows-0-note": "Fine."}),
+    "new scenario": ("/scenarios", "name", {"name": "PAY-1 slips", "source": "live"}),
 }
 
 
@@ -151,6 +152,7 @@ def _form_cases():
         "answer a request": ("note",),
         "decide a conflict": ("note",),
         "weekly update": ("rows-0-note",),
+        "new scenario": ("name",),
     }
     for form, fields in text_fields.items():
         for field in fields:

@@ -103,6 +103,22 @@ EXPECTED = {
     "notifications.open_note": {"POST": answers(302, 404, 404, 404, 404)},
     "notifications.mark_all_read": {"POST": answers(302, 302, 302, 302, 302)},
     "notifications.save_preferences": {"POST": answers(302, 400, 400, 400, 400)},
+    # scenarios: anyone looks and switches, planners change; no such scenario (999): 404
+    "scenarios.index": {"GET": EVERYONE, "POST": PLAN_REFUSED},
+    "scenarios.leave_scenario": {"POST": answers(302, 302, 302, 302, 302)},
+    "scenarios.switch": {"POST": answers(302, 404, 404, 404, 404)},
+    "scenarios.compare": {"GET": answers(302, 404, 404, 404, 404)},
+    "scenarios.rename": {"POST": answers(302, 403, 403, 404, 404)},
+    "scenarios.copy": {"POST": answers(302, 403, 403, 404, 404)},
+    "scenarios.delete": {"POST": answers(302, 403, 403, 404, 404)},
+    "scenarios.apply": {
+        "GET": answers(302, 403, 403, 404, 404),
+        "POST": answers(302, 403, 403, 404, 404),
+    },
+    "scenarios.autoschedule": {"POST": answers(302, 403, 403, 404, 404)},
+    "scenarios.resolve_clashes": {"POST": answers(302, 403, 403, 404, 404)},
+    # an auto-schedule run's progress: anyone who may look at the scenario
+    "scenarios.autoschedule_run": {"GET": answers(302, 404, 404, 404, 404)},
     "webhooks.endpoints": {"GET": ADMIN_PAGE, "POST": ADMIN_EMPTY_FORM},
     # no such endpoint or delivery: 404 once allowed
     "webhooks.endpoint": {"GET": ADMIN_MISSING, "POST": ADMIN_MISSING},
@@ -131,6 +147,8 @@ def test_every_route_answers_every_role_as_the_table_says(
         "token": "forged",
         "delivery_id": 999,
         "note_id": 999,
+        "scenario_id": 999,
+        "run_id": 999,
         "name": "swagger-ui.css",
     }
     user = None
