@@ -330,8 +330,21 @@ def _plan_changed(session, _flush_context) -> None:
         for change in _changes_of(row)
     ]
     if changes:
+        # In the rows' order, not the session's (a set): a flush of many rows then
+        # logs them as flushes of one row each would, and pruning keeps the same.
+        changes.sort(key=_change_order)
         bump_revision(session.connection(), changes)
         session.info[_UNCOMMITTED] = True
+
+
+def _change_order(change: Change) -> tuple:
+    return (
+        change.kind,
+        change.item_id or 0,
+        change.dependency_id or 0,
+        change.team_id or 0,
+        change.fingerprint or "",
+    )
 
 
 @event.listens_for(Session, "after_commit")

@@ -16,7 +16,10 @@
   capacity and leaves as many same-period risks as the optimum, which weighs
   those before lateness), and how often the heuristic broke more constraints
   than the exact solver (heuristic_breaks_more), other ones (heuristic_worse),
-  or any where the exact solver met them all.
+  or any where the exact solver met them all;
+- autoschedule_progress_*: the progress calls of the last run at each size, the
+  longest stretch between two (and how far the bar stood then), and the
+  stretches before the first and after the last (outside the solver).
 
     python -m bench.autoschedule [--sizes 5000,50000] [--plans 50] [--runs 1]
 """
@@ -233,10 +236,32 @@ def autoschedule_figures(analysis: Analysis, runs: int = 1) -> dict:
     and what the schedule leaves."""
     from app.alignment.autoschedule import autoschedule
 
-    ticks = []
-    seconds, schedule = median_time(
-        lambda: autoschedule(analysis, progress=lambda done, total: ticks.append(done)), runs
+    ticks: list[tuple[float, int, int]] = []
+
+    def run():
+        ticks.clear()
+        ticks.append((time.perf_counter(), 0, 0))  # the start, to measure the first stretch
+        found = autoschedule(
+            analysis,
+            progress=lambda done, total: ticks.append((time.perf_counter(), done, total)),
+        )
+        ticks.append((time.perf_counter(), -1, -1))  # the end
+        return found
+
+    seconds, schedule = median_time(run, runs)
+    calls = ticks[1:-1]
+    # in the last run: the longest stretch between two calls and where the bar stood
+    # then; the stretches before the first (the problem built) and after the last
+    # (the schedule put in words), outside the solver
+    gap, at = max(
+        (
+            (b[0] - a[0], a[1] / a[2] if a[2] else 0.0)
+            for a, b in zip(calls, calls[1:], strict=False)
+        ),
+        default=(0.0, 0.0),
     )
+    head = calls[0][0] - ticks[0][0] if calls else 0.0
+    tail = ticks[-1][0] - calls[-1][0] if calls else 0.0
     before = len(analysis.select(type="schedule_violation"))
     kinds: dict[str, int] = {}
     for broken in schedule.broken:
@@ -250,7 +275,14 @@ def autoschedule_figures(analysis: Analysis, runs: int = 1) -> dict:
         "schedule_violations_after": kinds.get("schedule_violation", 0),
         "schedule_violations_impossible": _forced(analysis, schedule),
         "autoschedule_feasible": schedule.feasible,
-        "autoschedule_progress_calls": len(ticks) // max(1, runs),
+        "autoschedule_progress_calls": len(calls),
+        "autoschedule_progress_monotone": all(
+            a[1] <= b[1] for a, b in zip(calls, calls[1:], strict=False)
+        ),
+        "autoschedule_progress_longest_still_s": round(gap, 3),
+        "autoschedule_progress_still_at": round(at, 3),
+        "autoschedule_before_first_call_s": round(head, 3),
+        "autoschedule_after_last_call_s": round(tail, 3),
     }
 
 
@@ -325,7 +357,12 @@ def lines(results: list[dict], ratio: dict, feasible: list[dict] | None = None) 
         f"{r['schedule_violations_before']} -> {r['schedule_violations_after']} "
         f"({r['schedule_violations_impossible']} of them on a chain that the pins and ended "
         "periods make impossible), "
-        f"broken {r['autoschedule_broken']}"
+        f"broken {r['autoschedule_broken']}; progress: "
+        f"{r['autoschedule_progress_calls']} calls, the longest stretch between two "
+        f"{r['autoschedule_progress_longest_still_s']:.2f} s "
+        f"(at {r['autoschedule_progress_still_at']:.0%}), "
+        f"{r['autoschedule_before_first_call_s']:.2f} s before the first, "
+        f"{r['autoschedule_after_last_call_s']:.2f} s after the last"
         for r in results
         if "autoschedule_s" in r
     ]

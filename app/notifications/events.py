@@ -190,20 +190,7 @@ def _needed(session, changed_items: dict[int, dict], teams: _Teams) -> None:
             happened.append((item, "needed_moved", title))
     if not happened:
         return
-    needing = session.scalars(
-        select(Dependency)
-        .join(Item, Item.id == Dependency.dependent_id)
-        .options(
-            joinedload(Dependency.dependent).joinedload(Item.team),
-            joinedload(Dependency.dependent).joinedload(Item.start_period),
-            joinedload(Dependency.needed_by),
-        )
-        .where(
-            Dependency.dependency_id.in_({item.id for item, _e, _t in happened}),
-            Item.status.in_(ACTIVE_STATUSES),
-        )
-        .order_by(Dependency.id)
-    ).all()
+    needing = _needing(session, {item.id: item.team_id for item, _e, _t in happened}, teams)
     by_team: dict[int, dict[int, list[Dependency]]] = {}
     for dep in needing:
         by_team.setdefault(dep.dependency_id, {}).setdefault(dep.dependent.team_id, []).append(dep)
@@ -221,6 +208,59 @@ def _needed(session, changed_items: dict[int, dict], teams: _Teams) -> None:
             )
             note = Note(event_name, key, f"{title} ({item.team.name})", _item_path(item), body)
             teams.tell([team], note)
+
+
+def _needing(session, team_of: dict[int, int], teams: _Teams) -> list[Dependency]:
+    """The dependencies on these items (``team_of``: item id -> its team's id) of
+    other teams' active items, where someone would be told (a member other than
+    the actor, or a chat channel), by id, loaded for the notes.
+
+    The links and their dependents are read as plain rows first, in two queries
+    rather than one join: given thousands of items (a scenario applied), SQLite's
+    planner walks every active item for each of them, which takes minutes. Only the
+    dependencies that make a note are then loaded whole."""
+    links = session.execute(
+        select(Dependency.id, Dependency.dependency_id, Dependency.dependent_id).where(
+            Dependency.dependency_id.in_(list(team_of))
+        )
+    ).all()
+    dependents: dict[int, int] = {}
+    ids = sorted({dependent_id for _id, _of, dependent_id in links})
+    for chunk in _chunks(ids):
+        dependents.update(
+            session.execute(
+                select(Item.id, Item.team_id).where(
+                    Item.id.in_(chunk), Item.status.in_(ACTIVE_STATUSES)
+                )
+            ).all()
+        )
+    wanted = {
+        dep_id: dependents[dependent_id]
+        for dep_id, dependency_id, dependent_id in links
+        if dependent_id in dependents and dependents[dependent_id] != team_of[dependency_id]
+    }
+    listening = {
+        team.id
+        for team in session.scalars(select(Team).where(Team.id.in_(set(wanted.values()))))
+        if team.chat_channel_url or teams.of([team])
+    }
+    found: list[Dependency] = []
+    for chunk in _chunks(sorted(d for d, team_id in wanted.items() if team_id in listening)):
+        found += session.scalars(
+            select(Dependency)
+            .options(
+                joinedload(Dependency.dependent).joinedload(Item.team),
+                joinedload(Dependency.dependent).joinedload(Item.start_period),
+                joinedload(Dependency.needed_by),
+            )
+            .where(Dependency.id.in_(chunk))
+            .order_by(Dependency.id)
+        ).all()
+    return found
+
+
+def _chunks(ids: list[int], size: int = 1000) -> Iterable[list[int]]:
+    return (ids[at : at + size] for at in range(0, len(ids), size))
 
 
 def _item_path(item: Item) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -136,12 +136,22 @@ def versioned(
     expected_version: int | None,
     what: str,
     values: Callable[[], dict[str, Any]],
+    *,
+    flush: bool = True,
 ) -> Iterator[None]:
     """Change `obj` inside the block only if it is still at `expected_version`, and
     flush. A newer version, whether seen now or by the flush (another transaction
-    saved in between), raises StaleEdit and leaves everything as it was."""
+    saved in between), raises StaleEdit and leaves everything as it was.
+
+    With ``flush=False`` only the version as loaded is checked: the change stays in
+    the session for the caller to flush, with others, in one go; that flush raises
+    StaleDataError for a row saved by another transaction in between, and the caller
+    must then roll back (see ``stale_item``)."""
     if expected_version != obj.version:
         raise _stale(obj, what, values)
+    if not flush:
+        yield
+        return
     savepoint = db.session.begin_nested()
     try:
         yield
@@ -154,6 +164,31 @@ def versioned(
         savepoint.rollback()
         raise
     savepoint.commit()
+
+
+def stale_item(loaded: Mapping[int, tuple[str, int]]) -> PlanningError | None:
+    """After a flush of many items changed with ``update_item(..., flush=False)``
+    failed (StaleDataError) and was rolled back: the refusal for the first of them
+    that another transaction saved or deleted meanwhile, None when none was.
+    ``loaded``: {item id: (key, version)} as the caller loaded them, before the
+    flush. One query per 500 items."""
+    ids = sorted(loaded)
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        found = dict(
+            db.session.execute(select(Item.id, Item.version).where(Item.id.in_(chunk))).all()
+        )
+        for item_id in chunk:
+            key, version = loaded[item_id]
+            if item_id not in found:
+                return PlanningError(
+                    f"{key} was deleted by someone else meanwhile. Nothing was saved."
+                )
+            if found[item_id] != version:
+                item = db.session.get(Item, item_id)
+                db.session.refresh(item)
+                return _stale(item, key, lambda item=item: item_values(item))
+    return None
 
 
 # Items
@@ -219,17 +254,19 @@ def _check_item(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_item(
-    item: Item, changes: dict[str, Any], *, expected_version: int | None
+    item: Item, changes: dict[str, Any], *, expected_version: int | None, flush: bool = True
 ) -> dict[str, tuple[Any, Any]]:
     """Apply `changes` (any of ITEM_FIELDS) to the item as loaded at
-    `expected_version`; returns {field: (old, new)} of what changed."""
+    `expected_version`; returns {field: (old, new)} of what changed. ``flush=False``
+    leaves the change unflushed, for a caller that changes many items and flushes
+    them once (see ``versioned``)."""
     unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
         raise PlanningError(f"Unknown item fields: {', '.join(sorted(unknown))}.")
     current = item_values(item)
     wanted = _check_item({**current, **changes})
     changed = {k: (current[k], v) for k, v in wanted.items() if current[k] != v}
-    with versioned(item, expected_version, item.key, lambda: item_values(item)):
+    with versioned(item, expected_version, item.key, lambda: item_values(item), flush=flush):
         for key, (_old, new) in changed.items():
             setattr(item, f"{key}_period" if key in ("start", "end") else key, new)
     return changed

@@ -330,7 +330,8 @@ def apply(scenario_id: int):
         )
     except operations.ScenarioError as error:
         db.session.rollback()
-        return _apply_page(scenario_or_404(scenario_id), form, 400, error=str(error), tried=True)
+        status = 409 if isinstance(error, operations.ScenarioBusy) else 400
+        return _apply_page(scenario_or_404(scenario_id), form, status, error=str(error), tried=True)
     if in_it:
         leave()
     flash(

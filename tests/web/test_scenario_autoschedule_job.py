@@ -339,7 +339,9 @@ def test_a_run_of_a_scenario_deleted_meanwhile_does_nothing(
     db, planner, late_plan, scenario, queued
 ):
     _started(db, planner, scenario)
-    operations.delete_scenario(_fresh(db, scenario))
+    with pytest.raises(operations.ScenarioBusy, match="cannot be deleted while"):
+        operations.delete_scenario(_fresh(db, scenario))
+    db.session.delete(_fresh(db, scenario))  # gone all the same (as by hand in the database)
     db.session.flush()
     assert _runs(db) == []
     assert queued.run_queued() == 1  # finds nothing to do
@@ -358,3 +360,14 @@ def test_anyone_may_look_at_a_run_only_of_its_own_scenario(
     run_id = run_page.rsplit("/", 1)[1]
     assert planner.get(f"/scenarios/{other.id}/autoschedule/{run_id}").status_code == 404
     assert planner.get(f"/scenarios/{scenario.id}/autoschedule/999").status_code == 404
+
+
+def test_apply_and_delete_wait_for_a_run(db, planner, late_plan, scenario, queued):
+    _started(db, planner, scenario)
+    scenario = _fresh(db, scenario)
+    response = planner.post(f"/scenarios/{scenario.id}/apply", data={"version": scenario.version})
+    assert response.status_code == 409
+    assert "cannot be applied while it is being auto-scheduled" in response.get_data(as_text=True)
+    response = planner.post(f"/scenarios/{scenario.id}/delete", data={"version": scenario.version})
+    assert response.status_code == 409
+    assert _fresh(db, scenario) is not None

@@ -34,11 +34,11 @@ runs in a fixed order: the same plan gives the same placement.
 take at most, in steps of about one item's placement (a pass over the items
 counts a step an item, the pairs one per ``PAIR_EDGES`` dependencies, the
 search ``len(movable)`` steps an item, twice a round, for the moves and the
-swaps; judging a rule's placement a tenth of a pass). ``done`` never goes
-back, jumps over what is skipped (rounds not needed, a rule not tried) and
-reaches ``total`` exactly once, in the last call. At most ``CALLS`` + 1 calls:
-one at 0, one each time ``done`` passes another hundredth of the total, the
-last; a pass pays one comparison a step for them.
+swaps; getting ready a quarter of a pass, judging a rule's placement a tenth).
+``done`` never goes back, jumps over what is skipped (rounds not needed, a rule
+not tried) and reaches ``total`` exactly once, in the last call. At most
+``CALLS`` + 1 calls: one at 0, one each time ``done`` passes another
+``1/CALLS`` of the total, the last; a pass pays one comparison a step for them.
 """
 
 from __future__ import annotations
@@ -60,9 +60,10 @@ ROUNDS_SMALL, ROUNDS_LARGE, SMALL = 8, 1, 2000
 # Up to this many movable items, a search over whole placements follows (see _Search).
 SEARCH, SEARCH_ROUNDS, EJECTIONS = 200, 12, 3
 # Progress: at most this many calls besides the last; a dependency the pairs look
-# at costs about this many times less than an item's placement, the judging of a
-# rule's placement about a tenth of a pass over the items.
-CALLS, PAIR_EDGES, EVALUATE_SHARE = 100, 16, 10
+# at costs about this many times less than an item's placement; getting ready
+# (the dependencies read, the order, the targets) about a quarter of a pass over
+# the items, judging a rule's placement about a tenth.
+CALLS, PAIR_EDGES, SETUP_SHARE, EVALUATE_SHARE = 100, 16, 4, 10
 
 
 class SerialScheduler:
@@ -128,8 +129,16 @@ class _Meter:
 class _Serial:
     def __init__(self, problem: Problem, progress: Callable[[int, int], None] | None) -> None:
         self.p = problem
-        self.progress = progress
-        self.meter = _Meter(None, 0)
+        total = len(problem.movable)
+        self.rounds = ROUNDS_SMALL if total <= SMALL else ROUNDS_LARGE
+        self.judging = total // EVALUATE_SHARE
+        setup = total // SETUP_SHARE
+        pairs = len(problem.e_d) // PAIR_EDGES
+        search = SEARCH_ROUNDS * 2 * total * total if total <= SEARCH else 0
+        # the steps of one rule: the serial pass, the rounds, the pairs and the
+        # round after them, the search, the judging
+        per_rule = total + self.rounds * total + pairs + total + search + self.judging
+        self.meter = _Meter(progress, setup + len(RULES) * per_rule)
         m, n_periods = problem.m, problem.n_periods
         self.starts = list(problem.start)
         movable = [False] * m
@@ -160,6 +169,7 @@ class _Serial:
             elif d_moves:
                 finish = const_end if b < 0 else problem.start[b] + problem.length[b] - 1
                 self.fixed_ends[d].append(finish)
+        self.meter.skip(setup // 2)
         # Free capacity per cell for the movable items (INFINITY: no limit).
         self.free = [
             INFINITY if cap is None else cap - fixed
@@ -168,7 +178,9 @@ class _Serial:
         self.used = [0.0] * len(self.free)
         self.n_periods = n_periods
         self.order = self._topological()
+        self.meter.skip(setup // 8)
         self._targets()
+        self.meter.skip(setup - setup // 2 - setup // 8)
 
     def _topological(self) -> list[int]:
         """Movable items, each after what it needs by its start (Kahn); the items
@@ -304,14 +316,7 @@ class _Serial:
         best by ``outcome.evaluate``, the first rule winning a tie."""
         p = self.p
         total = len(p.movable)
-        rounds = ROUNDS_SMALL if total <= SMALL else ROUNDS_LARGE
-        pairs = len(p.e_d) // PAIR_EDGES
-        search = SEARCH_ROUNDS * 2 * total * total if total <= SEARCH else 0
-        judging = total // EVALUATE_SHARE
-        # the steps of one rule: the serial pass, the rounds, the pairs and the
-        # round after them, the search, the judging
-        per_rule = total + rounds * total + pairs + total + search + judging
-        meter = self.meter = _Meter(self.progress, len(RULES) * per_rule)
+        rounds, meter = self.rounds, self.meter
         best: tuple | None = None
         found = self.starts
         for rule in RULES:
@@ -330,7 +335,7 @@ class _Serial:
             if total <= SEARCH:
                 self.starts = _Search(self).run()
             score = evaluate(p, self.starts).score
-            meter.skip(judging)
+            meter.skip(self.judging)
             if best is None or score < best:
                 best, found = score, self.starts
             if not any(score[:4]):

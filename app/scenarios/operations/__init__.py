@@ -40,7 +40,14 @@ from .changes import (
     set_item_fields,
     update_new_item,
 )
-from .errors import Clash, ScenarioClash, ScenarioError, ScenarioStale, clash_count
+from .errors import (
+    Clash,
+    ScenarioBusy,
+    ScenarioClash,
+    ScenarioError,
+    ScenarioStale,
+    clash_count,
+)
 from .lifecycle import (
     LIVE,
     copy_scenario,
@@ -57,6 +64,7 @@ __all__ = [
     "KEEPS",
     "LIVE",
     "Clash",
+    "ScenarioBusy",
     "ScenarioClash",
     "ScenarioError",
     "ScenarioStale",

@@ -29,6 +29,7 @@ from app.planning.dependency_operations import answer_request, update_dependency
 from app.planning.operations import (
     PlanningError,
     create_item,
+    stale_item,
     update_item,
 )
 from app.planning.schedule import move_item, periods_in_order
@@ -43,7 +44,13 @@ from .changes import (
     _set_item,
 )
 from .errors import Clash, ScenarioClash, ScenarioError
-from .lifecycle import _by_target, _saving, _stale, scenario_changes
+from .lifecycle import (
+    _by_target,
+    _saving,
+    _stale,
+    refuse_while_scheduled,
+    scenario_changes,
+)
 from .reading import _period_ids, scenario_analysis
 
 # Autoschedule: bulk reads of item rows in chunks of this many ids.
@@ -210,28 +217,35 @@ def apply_scenario(scenario: Scenario, actor: User | None = None) -> int:
     person's edits, attributed to ``actor`` outside a request), then delete the
     scenario; returns how many changes were written. Raises ScenarioClash, having
     written nothing, when a change clashes with the live plan; ScenarioError when
-    the plan refuses a change (e.g. someone saved one of its rows meanwhile)."""
+    the plan refuses a change (e.g. someone saved one of its rows meanwhile), and
+    ScenarioBusy while the scenario is being auto-scheduled.
+
+    The rows it changes are read in a few bulk queries, and the item edits are
+    flushed together, once (``update_item(..., flush=False)``): a flush per item
+    would cost milliseconds each, minutes for an auto-scheduled scenario of a large
+    plan. That one flush still checks every item's version, so an item saved by
+    someone else meanwhile stops the whole apply."""
+    refuse_while_scheduled(scenario, "applied")
     changes = scenario_changes(scenario)
     live = _Live.load(changes)
     clashes = _clashes(changes, live)
     if clashes:
         raise ScenarioClash(scenario.name, clashes)
     acting = acting_as(actor.id, actor.email) if actor is not None else contextlib.nullcontext()
+    loaded: dict[int, tuple[str, int]] = {}  # the items edited: key and version as read
     savepoint = db.session.begin_nested()
     try:
         with acting:
-            written = _write(changes, live)
+            written = _write(changes, live, loaded)
             db.session.delete(scenario)
             db.session.flush()
     except PlanningError as error:
         savepoint.rollback()
-        raise ScenarioError(
-            f"Scenario {scenario.name!r} was not applied: {error} Nothing was written.",
-            error.field,
-        ) from None
-    except StaleDataError:  # the scenario itself, saved by someone else meanwhile
+        raise _refused(scenario, error) from None
+    except StaleDataError:  # an item, or the scenario, saved by someone else meanwhile
         savepoint.rollback()
-        raise _stale(scenario) from None
+        error = stale_item(loaded)
+        raise (_stale(scenario) if error is None else _refused(scenario, error)) from None
     except BaseException:
         savepoint.rollback()
         raise
@@ -239,7 +253,16 @@ def apply_scenario(scenario: Scenario, actor: User | None = None) -> int:
     return written
 
 
-def _write(changes: list[ScenarioChange], live: _Live) -> int:
+def _refused(scenario: Scenario, error: PlanningError) -> ScenarioError:
+    return ScenarioError(
+        f"Scenario {scenario.name!r} was not applied: {error} Nothing was written.",
+        error.field,
+    )
+
+
+def _write(changes: list[ScenarioChange], live: _Live, loaded: dict[int, tuple[str, int]]) -> int:
+    """Make the changes that differ from the live plan; returns how many. ``loaded``
+    gets the key and version, as read, of each item whose fields it edits."""
     pending = [c for c in changes if c.kind == "new" or not _same(live.value(c), c.value)]
     periods = live.periods
     written = 0
@@ -261,7 +284,7 @@ def _write(changes: list[ScenarioChange], live: _Live) -> int:
     for change in pending:
         if change.kind == "item":
             by_item.setdefault(change.item_id, {})[change.field] = change.value
-    ordered = None
+    to_teams: list[tuple[Item, Team]] = []
     for item_id, fields in sorted(by_item.items()):
         item = live.items[item_id]
         edits: dict[str, Any] = {}
@@ -272,17 +295,24 @@ def _write(changes: list[ScenarioChange], live: _Live) -> int:
             if name in fields:
                 edits[name] = fields[name]
         if edits:
-            update_item(item, edits, expected_version=item.version)
+            loaded[item.id] = (item.key, item.version)
+            update_item(item, edits, expected_version=item.version, flush=False)
         if "team_id" in fields:
-            ordered = ordered if ordered is not None else periods_in_order()
-            move_item(
-                item,
-                item.start_period,
-                team=live.teams[fields["team_id"]],
-                expected_version=item.version,
-                periods=ordered,
-            )
+            to_teams.append((item, live.teams[fields["team_id"]]))
         written += len(fields)
+    db.session.flush()  # every item edit at once (StaleDataError: see apply_scenario)
+    before = None
+    ordered = periods_in_order() if to_teams else []
+    for item, team in to_teams:
+        moved = move_item(
+            item,
+            item.start_period,
+            team=team,
+            expected_version=item.version,
+            periods=ordered,
+            before=before,
+        )
+        before = moved.after or before
     for change in pending:
         if change.kind != "dependency":
             continue
@@ -296,10 +326,10 @@ def _write(changes: list[ScenarioChange], live: _Live) -> int:
         written += 1
     cells = {(c.team_id, c.period_id): c.value for c in pending if c.kind == "capacity"}
     if cells:
-        loaded = capacity_cells()
+        loaded_cells = capacity_cells()
         for cell in cells:
-            loaded.setdefault(cell, CellState(None, None))
-        save_capacities(cells, loaded)
+            loaded_cells.setdefault(cell, CellState(None, None))
+        save_capacities(cells, loaded_cells)
         written += len(cells)
     return written
 

@@ -17,6 +17,10 @@ class ScenarioStale(ScenarioError):
     """The scenario was changed by someone else after it was loaded."""
 
 
+class ScenarioBusy(ScenarioError):
+    """The scenario has an auto-scheduling run queued or running."""
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Clash:
     """A change that cannot be applied as it is: ``what`` it is of (an item key, a

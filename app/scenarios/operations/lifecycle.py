@@ -19,7 +19,7 @@ from app.models import (
 )
 from app.models.scenario import SCENARIO_NAME_MAX
 
-from .errors import ScenarioError, ScenarioStale
+from .errors import ScenarioBusy, ScenarioError, ScenarioStale
 
 # The name by which the command line and the compare page mean the live plan.
 LIVE = "live"
@@ -153,9 +153,32 @@ def rename_scenario(scenario: Scenario, name: str, *, expected_version: int | No
         raise _taken(name) from None
 
 
+def refuse_while_scheduled(scenario: Scenario, doing: str) -> None:
+    """ScenarioBusy while the scenario has an auto-scheduling run queued or running:
+    the run would record its moves in a scenario that is gone, or applied without
+    them. ``doing``: what was asked, as in "cannot be applied"."""
+    from app.models.autoschedule_run import ACTIVE_STATES, AutoscheduleRun
+
+    run = db.session.scalar(
+        select(AutoscheduleRun).where(
+            AutoscheduleRun.scenario_id == scenario.id,
+            AutoscheduleRun.state.in_(ACTIVE_STATES),
+        )
+    )
+    if run is not None:
+        raise ScenarioBusy(
+            f"Scenario {scenario.name!r} cannot be {doing} while it is being auto-scheduled "
+            f"(a run {run.state} since {run.created_at:%H:%M} UTC): wait for the run to "
+            "finish, then try again. Nothing was written."
+        )
+
+
 def delete_scenario(scenario: Scenario, *, expected_version: int | None = None) -> None:
+    """Delete the scenario and its changes (the live plan is untouched). Raises
+    ScenarioStale, or ScenarioBusy while it is being auto-scheduled."""
     if expected_version is not None and expected_version != scenario.version:
         raise _stale(scenario)
+    refuse_while_scheduled(scenario, "deleted")
     savepoint = db.session.begin_nested()
     try:
         db.session.delete(scenario)
